@@ -1,0 +1,94 @@
+package grid
+
+// Mass returns ∫P = Σ_c P_c·V, the total probability of the density p.
+func (g *Grid) Mass(p []float64) float64 {
+	s := 0.0
+	for _, v := range p {
+		s += v
+	}
+	return s * g.vol
+}
+
+// Mean stores the mean E[θ] = ∫θP/∫P of the density p in dst (len d) and
+// returns the mass ∫P. dst is left zero when the mass is zero.
+func (g *Grid) Mean(dst, p []float64) float64 {
+	d := g.Dim()
+	for k := range dst[:d] {
+		dst[k] = 0
+	}
+	var mass float64
+	x := make([]float64, d)
+	for c, v := range p {
+		g.Center(c, x)
+		mass += v
+		for k := range x {
+			dst[k] += v * x[k]
+		}
+	}
+	if mass == 0 {
+		return 0
+	}
+	for k := range dst[:d] {
+		dst[k] /= mass
+	}
+	return mass * g.vol
+}
+
+// Covariance stores the covariance E[(θ−μ)(θ−μ)ᵀ] of the density p in dst
+// (len d·d, row-major) and its mean in mean (len d), and returns the mass.
+// Cell averages are treated as point masses at cell centres plus the uniform
+// within-cell spread hₖ²/12 on the diagonal, which makes the covariance of a
+// piecewise-constant density exact.
+func (g *Grid) Covariance(dst, mean, p []float64) float64 {
+	d := g.Dim()
+	mass := g.Mean(mean, p)
+	for i := range dst[:d*d] {
+		dst[i] = 0
+	}
+	if mass == 0 {
+		return 0
+	}
+	x := make([]float64, d)
+	var w float64
+	for c, v := range p {
+		g.Center(c, x)
+		w += v
+		for i := 0; i < d; i++ {
+			xi := x[i] - mean[i]
+			for j := 0; j <= i; j++ {
+				dst[i*d+j] += v * xi * (x[j] - mean[j])
+			}
+		}
+	}
+	for i := 0; i < d; i++ {
+		for j := 0; j <= i; j++ {
+			dst[i*d+j] /= w
+			dst[j*d+i] = dst[i*d+j]
+		}
+		dst[i*d+i] += g.h[i] * g.h[i] / 12
+	}
+	return mass
+}
+
+// Sample stores f(x_c) at every cell centre x_c in dst (len Len()).
+func (g *Grid) Sample(dst []float64, f func(x []float64) float64) {
+	x := make([]float64, g.Dim())
+	for c := range dst {
+		g.Center(c, x)
+		dst[c] = f(x)
+	}
+}
+
+// Normalize scales p so that Mass(p) = 1 and returns the mass before
+// scaling. It leaves p unchanged when the mass is zero.
+func (g *Grid) Normalize(p []float64) float64 {
+	m := g.Mass(p)
+	if m == 0 {
+		return 0
+	}
+	s := 1 / m
+	for i := range p {
+		p[i] *= s
+	}
+	return m
+}

@@ -1,0 +1,470 @@
+package operators
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"sort"
+	"sync"
+
+	"github.com/james-bowman/sparse"
+
+	"github.com/fpsolve/fpsolve/grid"
+	"github.com/fpsolve/fpsolve/landscape"
+)
+
+// Convention selects how the diffusion term is written.
+type Convention int
+
+const (
+	// Ito is Σᵢⱼ ∂ᵢ∂ⱼ(Dᵢⱼ P), the Fokker–Planck equation of the Itô SDE
+	// dθ = −∇L dt + √(2D) dW.
+	Ito Convention = iota
+	// Divergence is ∇·(D∇P).
+	Divergence
+)
+
+// ParseConvention returns the convention named ito or divergence.
+func ParseConvention(s string) (Convention, error) {
+	switch s {
+	case "ito", "":
+		return Ito, nil
+	case "divergence":
+		return Divergence, nil
+	}
+	return 0, fmt.Errorf("unknown convention %q: use ito or divergence", s)
+}
+
+// String returns the scenario word for c.
+func (c Convention) String() string {
+	if c == Divergence {
+		return "divergence"
+	}
+	return "ito"
+}
+
+// Problem is a Fokker–Planck problem to discretize.
+type Problem struct {
+	Grid       *grid.Grid
+	Loss       landscape.Landscape
+	Diffusion  Diffusion
+	Convention Convention
+}
+
+// Operator is the assembled finite-volume generator A of a Problem,
+// dP/dt = A·P, together with the face coefficients that define its fluxes.
+type Operator struct {
+	Grid       *grid.Grid
+	Convention Convention
+
+	// A is the generator in CSR form.
+	A *sparse.CSR
+
+	d int
+	// alpha[k][c], beta[k][c]: two-point flux through the high face of cell
+	// c along axis k, J = alpha·P_c − beta·P_up (zero when the face is a
+	// reflecting wall).
+	alpha, beta [][]float64
+	// outHigh[k][c], outLow[k][c]: outward flux per unit P_c through an
+	// absorbing wall face of a boundary cell.
+	outHigh, outLow [][]float64
+	// cross[k][m][c] for m ≠ k: the Dₖₘ weight of cell c (Itô: Dₖₘ at the
+	// centre of c) or of the high face of c along k (divergence: Dₖₘ on that
+	// face). nil when D is diagonal everywhere.
+	cross [][][]float64
+}
+
+// entry is one term w·P_cell of a flux stencil.
+type entry struct {
+	cell int
+	w    float64
+}
+
+// Assemble discretizes p and returns its generator. It returns an error if
+// the dimensions disagree or D has a non-positive diagonal entry somewhere
+// on the grid.
+func Assemble(p Problem) (*Operator, error) {
+	g := p.Grid
+	d := g.Dim()
+	if p.Loss == nil || p.Diffusion == nil || g == nil {
+		return nil, errors.New("operators: problem needs a grid, a loss and a diffusion model")
+	}
+	if p.Loss.Dim() != d || p.Diffusion.Dim() != d {
+		return nil, fmt.Errorf("operators: grid has %d axes but loss has %d and diffusion %d", d, p.Loss.Dim(), p.Diffusion.Dim())
+	}
+	op := &Operator{Grid: g, Convention: p.Convention, d: d}
+	if err := op.coefficients(p); err != nil {
+		return nil, err
+	}
+	op.A = op.assemble()
+	return op, nil
+}
+
+// pointEval evaluates what the fluxes need at one point.
+type pointEval struct {
+	loss landscape.Landscape
+	diff Diffusion
+	d    int
+	grad []float64
+	dm   []float64
+}
+
+func newPointEval(p Problem) *pointEval {
+	d := p.Grid.Dim()
+	return &pointEval{loss: p.Loss, diff: p.Diffusion, d: d, grad: make([]float64, d), dm: make([]float64, d*d)}
+}
+
+// at evaluates L, ∇L and D at x.
+func (e *pointEval) at(x []float64) float64 {
+	l := e.loss.Derivatives(x, e.grad, nil)
+	e.diff.At(e.dm, x)
+	return l
+}
+
+// coefficients computes the face coefficients of every cell, in parallel.
+func (op *Operator) coefficients(p Problem) error {
+	g := op.Grid
+	n, d := g.Len(), op.d
+	op.alpha = make([][]float64, d)
+	op.beta = make([][]float64, d)
+	op.outHigh = make([][]float64, d)
+	op.outLow = make([][]float64, d)
+	for k := 0; k < d; k++ {
+		op.alpha[k] = make([]float64, n)
+		op.beta[k] = make([]float64, n)
+		a := g.Axis(k)
+		if a.High == grid.Absorbing {
+			op.outHigh[k] = make([]float64, n)
+		}
+		if a.Low == grid.Absorbing {
+			op.outLow[k] = make([]float64, n)
+		}
+	}
+	constD := false
+	if c, ok := p.Diffusion.(Constant); ok {
+		constD = c.IsConstant()
+	}
+
+	// Cell-centre values: L, ∂ₖL/Dₖₖ, Dₖₖ and (Itô) the off-diagonal D.
+	lc := make([]float64, n)
+	gc := make([][]float64, d) // ∂ₖL / Dₖₖ
+	dc := make([][]float64, d) // Dₖₖ
+	for k := range gc {
+		gc[k] = make([]float64, n)
+		dc[k] = make([]float64, n)
+	}
+	var offCell [][]float64 // index k*d+m, k<m
+	var mu sync.Mutex
+	hasCross := false
+	var firstErr error
+	parallel(n, func(lo, hi int) {
+		e := newPointEval(p)
+		x := make([]float64, d)
+		localCross := false
+		for c := lo; c < hi; c++ {
+			g.Center(c, x)
+			lc[c] = e.at(x)
+			for k := 0; k < d; k++ {
+				dkk := e.dm[k*d+k]
+				if !(dkk > 0) || math.IsInf(dkk, 0) {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = fmt.Errorf("operators: D[%d][%d] = %g at %v: the diffusion must be positive on every axis (raise the temperature, ε or floor)", k, k, dkk, x)
+					}
+					mu.Unlock()
+					return
+				}
+				dc[k][c] = dkk
+				gc[k][c] = e.grad[k] / dkk
+				for m := k + 1; m < d; m++ {
+					if e.dm[k*d+m] != 0 {
+						localCross = true
+					}
+				}
+			}
+		}
+		if localCross {
+			mu.Lock()
+			hasCross = true
+			mu.Unlock()
+		}
+	})
+	if firstErr != nil {
+		return firstErr
+	}
+	if hasCross {
+		op.cross = make([][][]float64, d)
+		if op.Convention == Ito {
+			offCell = make([][]float64, d*d)
+			for k := 0; k < d; k++ {
+				for m := k + 1; m < d; m++ {
+					offCell[k*d+m] = make([]float64, n)
+				}
+			}
+			parallel(n, func(lo, hi int) {
+				x := make([]float64, d)
+				dm := make([]float64, d*d)
+				for c := lo; c < hi; c++ {
+					g.Center(c, x)
+					p.Diffusion.At(dm, x)
+					for k := 0; k < d; k++ {
+						for m := k + 1; m < d; m++ {
+							offCell[k*d+m][c] = dm[k*d+m]
+						}
+					}
+				}
+			})
+		}
+		for k := 0; k < d; k++ {
+			op.cross[k] = make([][]float64, d)
+			for m := 0; m < d; m++ {
+				if m == k {
+					continue
+				}
+				if op.Convention == Ito {
+					op.cross[k][m] = offCell[min(k, m)*d+max(k, m)]
+				} else {
+					op.cross[k][m] = make([]float64, n)
+				}
+			}
+		}
+	}
+
+	parallel(n, func(lo, hi int) {
+		e := newPointEval(p)
+		x := make([]float64, d)
+		y := make([]float64, d)
+		for c := lo; c < hi; c++ {
+			g.Center(c, x)
+			for k := 0; k < d; k++ {
+				h := g.H(k)
+				up, ok := g.Neighbor(c, k, +1)
+				if ok {
+					copy(y, x)
+					y[k] = x[k] + h/2
+					wrapped := up < c
+					var z, dFace float64
+					if !constD || op.Convention == Divergence {
+						e.at(y)
+						dFace = e.dm[k*d+k]
+						if op.cross != nil && op.Convention == Divergence {
+							for m := 0; m < d; m++ {
+								if m != k {
+									op.cross[k][m][c] = e.dm[k*d+m]
+								}
+							}
+						}
+					}
+					if constD {
+						lu := lc[up]
+						if wrapped {
+							y[k] = x[k] + h
+							lu = p.Loss.Value(y)
+						}
+						z = (lu - lc[c]) / dc[k][c]
+					} else {
+						gMid := e.grad[k] / dFace
+						gUp := gc[k][up]
+						if wrapped {
+							y[k] = x[k] + h
+							e.at(y)
+							gUp = e.grad[k] / e.dm[k*d+k]
+						}
+						z = h / 6 * (gc[k][c] + 4*gMid + gUp)
+					}
+					bp, bm := Bernoulli(z), Bernoulli(-z)
+					if op.Convention == Ito {
+						op.alpha[k][c] = bp * dc[k][c] / h
+						op.beta[k][c] = bm * dc[k][up] / h
+					} else {
+						op.alpha[k][c] = bp * dFace / h
+						op.beta[k][c] = bm * dFace / h
+					}
+				} else if op.outHigh[k] != nil {
+					op.outHigh[k][c] = op.wallCoefficient(e, x, y, k, +1, lc[c], gc[k][c], dc[k][c], constD)
+				}
+				if _, ok := g.Neighbor(c, k, -1); !ok && op.outLow[k] != nil {
+					op.outLow[k][c] = op.wallCoefficient(e, x, y, k, -1, lc[c], gc[k][c], dc[k][c], constD)
+				}
+			}
+		}
+	})
+	return nil
+}
+
+// wallCoefficient returns the outward flux per unit P_c through the
+// absorbing wall of cell c (centre x) on axis k in direction dir, where the
+// wall holds P = 0 at distance h/2.
+func (op *Operator) wallCoefficient(e *pointEval, x, y []float64, k, dir int, lC, gC, dC float64, constD bool) float64 {
+	d := op.d
+	h := op.Grid.H(k)
+	s := float64(dir)
+	copy(y, x)
+	y[k] = x[k] + s*h/2
+	lw := e.at(y)
+	dw := e.dm[k*d+k]
+	var z float64 // ∫ along the outward direction of ∂L/D
+	if constD {
+		z = (lw - lC) / dC
+	} else {
+		gw := s * e.grad[k] / dw
+		y[k] = x[k] + s*h/4
+		e.at(y)
+		gq := s * e.grad[k] / e.dm[k*d+k]
+		z = h / 12 * (s*gC + 4*gq + gw)
+	}
+	if op.Convention == Ito {
+		return 2 * Bernoulli(z) * dC / h
+	}
+	return 2 * Bernoulli(z) * dw / h
+}
+
+// faceStencil appends to buf the stencil of the flux (per unit area, in the
+// +k direction) through the face between cell c and its +k neighbour up.
+func (op *Operator) faceStencil(buf []entry, c, up, k int) []entry {
+	buf = append(buf, entry{c, op.alpha[k][c]}, entry{up, -op.beta[k][c]})
+	if op.cross == nil {
+		return buf
+	}
+	g := op.Grid
+	for m := 0; m < op.d; m++ {
+		if m == k {
+			continue
+		}
+		wts := op.cross[k][m]
+		// Transverse pairs above (+m) and below (−m) the face; at a wall the
+		// pair is the face's own two cells and the spacing halves.
+		ct, okT := g.Neighbor(c, m, +1)
+		ut, _ := g.Neighbor(up, m, +1)
+		cb, okB := g.Neighbor(c, m, -1)
+		ub, _ := g.Neighbor(up, m, -1)
+		span := 2.0
+		if !okT {
+			ct, ut = c, up
+			span--
+		}
+		if !okB {
+			cb, ub = c, up
+			span--
+		}
+		// J_cross = −∂ₘ(DₖₘP) ≈ −(avg_top − avg_bottom)/(span·hₘ).
+		f := 1 / (2 * span * g.H(m))
+		if op.Convention == Ito {
+			buf = append(buf,
+				entry{ct, -f * wts[ct]}, entry{ut, -f * wts[ut]},
+				entry{cb, f * wts[cb]}, entry{ub, f * wts[ub]})
+		} else {
+			w := wts[c] * f
+			buf = append(buf, entry{ct, -w}, entry{ut, -w}, entry{cb, w}, entry{ub, w})
+		}
+	}
+	return buf
+}
+
+// assemble builds the CSR generator row by row (no duplicate columns).
+func (op *Operator) assemble() *sparse.CSR {
+	g := op.Grid
+	n, d := g.Len(), op.d
+	type chunk struct {
+		indptr []int
+		ind    []int
+		data   []float64
+	}
+	workers := runtime.GOMAXPROCS(0)
+	size := (n + workers - 1) / workers
+	chunks := make([]chunk, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		lo, hi := w*size, min(n, (w+1)*size)
+		if lo >= hi {
+			continue
+		}
+		wg.Add(1)
+		go func(w, lo, hi int) {
+			defer wg.Done()
+			ch := chunk{indptr: make([]int, 0, hi-lo)}
+			per := 1 + 2*d
+			if op.cross != nil {
+				per += 2 * d * (d - 1)
+			}
+			ch.ind = make([]int, 0, (hi-lo)*per)
+			ch.data = make([]float64, 0, (hi-lo)*per)
+			var buf, row []entry
+			for c := lo; c < hi; c++ {
+				row = row[:0]
+				for k := 0; k < d; k++ {
+					inv := 1 / g.H(k)
+					if up, ok := g.Neighbor(c, k, +1); ok {
+						buf = op.faceStencil(buf[:0], c, up, k)
+						for _, e := range buf {
+							row = append(row, entry{e.cell, -e.w * inv})
+						}
+					} else if op.outHigh[k] != nil {
+						row = append(row, entry{c, -op.outHigh[k][c] * inv})
+					}
+					if dn, ok := g.Neighbor(c, k, -1); ok {
+						buf = op.faceStencil(buf[:0], dn, c, k)
+						for _, e := range buf {
+							row = append(row, entry{e.cell, e.w * inv})
+						}
+					} else if op.outLow[k] != nil {
+						row = append(row, entry{c, -op.outLow[k][c] * inv})
+					}
+				}
+				row = append(row, entry{c, 0}) // keep the diagonal stored
+				sort.Slice(row, func(i, j int) bool { return row[i].cell < row[j].cell })
+				ch.indptr = append(ch.indptr, len(ch.ind))
+				for i := 0; i < len(row); {
+					j, s := i, 0.0
+					for ; j < len(row) && row[j].cell == row[i].cell; j++ {
+						s += row[j].w
+					}
+					if s != 0 || row[i].cell == c {
+						ch.ind = append(ch.ind, row[i].cell)
+						ch.data = append(ch.data, s)
+					}
+					i = j
+				}
+			}
+			chunks[w] = ch
+		}(w, lo, hi)
+	}
+	wg.Wait()
+	nnz := 0
+	for _, ch := range chunks {
+		nnz += len(ch.ind)
+	}
+	indptr := make([]int, 0, n+1)
+	ind := make([]int, 0, nnz)
+	data := make([]float64, 0, nnz)
+	for _, ch := range chunks {
+		off := len(ind)
+		for _, p := range ch.indptr {
+			indptr = append(indptr, p+off)
+		}
+		ind = append(ind, ch.ind...)
+		data = append(data, ch.data...)
+	}
+	indptr = append(indptr, len(ind))
+	return sparse.NewCSR(n, n, indptr, ind, data)
+}
+
+// parallel runs f over [0, n) split into one contiguous range per CPU.
+func parallel(n int, f func(lo, hi int)) {
+	workers := runtime.GOMAXPROCS(0)
+	if n < 4096 || workers == 1 {
+		f(0, n)
+		return
+	}
+	size := (n + workers - 1) / workers
+	var wg sync.WaitGroup
+	for lo := 0; lo < n; lo += size {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			f(lo, hi)
+		}(lo, min(n, lo+size))
+	}
+	wg.Wait()
+}
