@@ -48,27 +48,18 @@ func (op *Operator) Current(p []float64) *Current {
 	return cur
 }
 
-// Outflow returns the total probability flux leaving the domain through its
-// absorbing faces for the density p: Σ over wall faces of outward flux × area.
+// Outflow returns the rate at which probability leaves the live cells of
+// the density p through absorbing walls and into sinks: −d/dt ∫P.
 func (op *Operator) Outflow(p []float64) float64 {
-	g := op.Grid
+	ap := make([]float64, len(p))
+	op.Apply(ap, p)
 	s := 0.0
-	for k := 0; k < op.d; k++ {
-		area := g.FaceArea(k)
-		for c := range p {
-			if op.outHigh[k] != nil {
-				if _, ok := g.Neighbor(c, k, +1); !ok {
-					s += op.outHigh[k][c] * p[c] * area
-				}
-			}
-			if op.outLow[k] != nil {
-				if _, ok := g.Neighbor(c, k, -1); !ok {
-					s += op.outLow[k][c] * p[c] * area
-				}
-			}
+	for c, v := range ap {
+		if op.Sink == nil || !op.Sink[c] {
+			s -= v
 		}
 	}
-	return s
+	return s * op.Grid.CellVolume()
 }
 
 // Apply stores A·p in dst (overwriting it).

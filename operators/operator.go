@@ -50,6 +50,8 @@ type Problem struct {
 	Loss       landscape.Landscape
 	Diffusion  Diffusion
 	Convention Convention
+	// Sinks are absorbing regions inside the domain (targets).
+	Sinks []Sink
 }
 
 // Operator is the assembled finite-volume generator A of a Problem,
@@ -58,8 +60,12 @@ type Operator struct {
 	Grid       *grid.Grid
 	Convention Convention
 
-	// A is the generator in CSR form.
+	// A is the generator in CSR form. Rows of sink cells are zero.
 	A *sparse.CSR
+
+	// Sink marks the cells inside a sink (nil without sinks). Their density
+	// is zero; their rows of A are zero.
+	Sink []bool
 
 	d int
 	// alpha[k][c], beta[k][c]: two-point flux through the high face of cell
@@ -94,6 +100,9 @@ func Assemble(p Problem) (*Operator, error) {
 		return nil, fmt.Errorf("operators: grid has %d axes but loss has %d and diffusion %d", d, p.Loss.Dim(), p.Diffusion.Dim())
 	}
 	op := &Operator{Grid: g, Convention: p.Convention, d: d}
+	if err := op.sinkCells(p.Sinks); err != nil {
+		return nil, err
+	}
 	if err := op.coefficients(p); err != nil {
 		return nil, err
 	}
@@ -281,11 +290,14 @@ func (op *Operator) coefficients(p Problem) error {
 						op.alpha[k][c] = bp * dFace / h
 						op.beta[k][c] = bm * dFace / h
 					}
+					if op.Sink != nil && op.Sink[c] != op.Sink[up] {
+						op.sinkFace(e, p, x, y, c, up, k, lc, gc, dc, constD)
+					}
 				} else if op.outHigh[k] != nil {
-					op.outHigh[k][c] = op.wallCoefficient(e, x, y, k, +1, lc[c], gc[k][c], dc[k][c], constD)
+					op.outHigh[k][c] = op.wallCoefficient(e, x, y, k, +1, h/2, lc[c], gc[k][c], dc[k][c], constD)
 				}
 				if _, ok := g.Neighbor(c, k, -1); !ok && op.outLow[k] != nil {
-					op.outLow[k][c] = op.wallCoefficient(e, x, y, k, -1, lc[c], gc[k][c], dc[k][c], constD)
+					op.outLow[k][c] = op.wallCoefficient(e, x, y, k, -1, g.H(k)/2, lc[c], gc[k][c], dc[k][c], constD)
 				}
 			}
 		}
@@ -293,15 +305,14 @@ func (op *Operator) coefficients(p Problem) error {
 	return nil
 }
 
-// wallCoefficient returns the outward flux per unit P_c through the
-// absorbing wall of cell c (centre x) on axis k in direction dir, where the
-// wall holds P = 0 at distance h/2.
-func (op *Operator) wallCoefficient(e *pointEval, x, y []float64, k, dir int, lC, gC, dC float64, constD bool) float64 {
+// wallCoefficient returns the outward flux per unit P_c from cell c (centre
+// x) along axis k in direction dir to an absorbing surface (P = 0) at
+// distance delta: an absorbing wall (delta = h/2) or a sink boundary.
+func (op *Operator) wallCoefficient(e *pointEval, x, y []float64, k, dir int, delta, lC, gC, dC float64, constD bool) float64 {
 	d := op.d
-	h := op.Grid.H(k)
 	s := float64(dir)
 	copy(y, x)
-	y[k] = x[k] + s*h/2
+	y[k] = x[k] + s*delta
 	lw := e.at(y)
 	dw := e.dm[k*d+k]
 	var z float64 // ∫ along the outward direction of ∂L/D
@@ -309,15 +320,86 @@ func (op *Operator) wallCoefficient(e *pointEval, x, y []float64, k, dir int, lC
 		z = (lw - lC) / dC
 	} else {
 		gw := s * e.grad[k] / dw
-		y[k] = x[k] + s*h/4
+		y[k] = x[k] + s*delta/2
 		e.at(y)
 		gq := s * e.grad[k] / e.dm[k*d+k]
-		z = h / 12 * (s*gC + 4*gq + gw)
+		z = delta / 6 * (s*gC + 4*gq + gw)
 	}
 	if op.Convention == Ito {
-		return 2 * Bernoulli(z) * dC / h
+		return Bernoulli(z) * dC / delta
 	}
-	return 2 * Bernoulli(z) * dw / h
+	return Bernoulli(z) * dw / delta
+}
+
+// sinkCells marks the cells inside the sinks.
+func (op *Operator) sinkCells(sinks []Sink) error {
+	if len(sinks) == 0 {
+		return nil
+	}
+	g := op.Grid
+	n := g.Len()
+	op.Sink = make([]bool, n)
+	x := make([]float64, op.d)
+	for i, s := range sinks {
+		count := 0
+		if cells, ok := s.(Cells); ok {
+			if len(cells) != n {
+				return fmt.Errorf("operators: sink %d has %d cells, grid has %d", i, len(cells), n)
+			}
+			for c, in := range cells {
+				if in {
+					op.Sink[c] = true
+					count++
+				}
+			}
+		} else {
+			for c := 0; c < n; c++ {
+				g.Center(c, x)
+				if s.Contains(x) {
+					op.Sink[c] = true
+					count++
+				}
+			}
+		}
+		if count == 0 {
+			return fmt.Errorf("operators: target %d (%v) contains no cell centre: enlarge it or refine the grid", i, s)
+		}
+	}
+	all := true
+	for _, v := range op.Sink {
+		all = all && v
+	}
+	if all {
+		return fmt.Errorf("operators: the targets cover the whole domain")
+	}
+	return nil
+}
+
+// sinkFace refits the face between c and up (along +k) when exactly one of
+// them is a sink cell: the flux runs from the live cell to the sink
+// boundary at its exact distance.
+func (op *Operator) sinkFace(e *pointEval, p Problem, x, y []float64, c, up, k int, lc []float64, gc, dc [][]float64, constD bool) {
+	g := op.Grid
+	h := g.H(k)
+	if op.Sink[up] {
+		delta := h
+		for _, s := range p.Sinks {
+			delta = math.Min(delta, s.Reach(x, k, +1, h))
+		}
+		op.alpha[k][c] = op.wallCoefficient(e, x, y, k, +1, delta, lc[c], gc[k][c], dc[k][c], constD)
+		op.beta[k][c] = 0
+		return
+	}
+	// c is the sink; the live cell is up, its flux goes in the −k direction.
+	xu := make([]float64, op.d)
+	copy(xu, x)
+	xu[k] = x[k] + h // unwrapped position of up's centre
+	delta := h
+	for _, s := range p.Sinks {
+		delta = math.Min(delta, s.Reach(xu, k, -1, h))
+	}
+	op.alpha[k][c] = 0
+	op.beta[k][c] = op.wallCoefficient(e, xu, y, k, -1, delta, lc[up], gc[k][up], dc[k][up], constD)
 }
 
 // faceStencil appends to buf the stencil of the flux (per unit area, in the
@@ -393,7 +475,7 @@ func (op *Operator) assemble() *sparse.CSR {
 			var buf, row []entry
 			for c := lo; c < hi; c++ {
 				row = row[:0]
-				for k := 0; k < d; k++ {
+				for k := 0; k < d && (op.Sink == nil || !op.Sink[c]); k++ {
 					inv := 1 / g.H(k)
 					if up, ok := g.Neighbor(c, k, +1); ok {
 						buf = op.faceStencil(buf[:0], c, up, k)
@@ -467,4 +549,57 @@ func parallel(n int, f func(lo, hi int)) {
 		}(lo, min(n, lo+size))
 	}
 	wg.Wait()
+}
+
+// Leak returns, for every live cell c, the rate per unit P_c at which
+// probability leaves the live cells from c through absorbing walls and into
+// sink cells (the negative column sum of A restricted to live cells),
+// computed from the face coefficients as a sum of non-negative terms, so it
+// is accurate even when it is tiny compared with the entries of A. Cross
+// terms that reach into sinks are not included (see IsMarkov).
+func (op *Operator) Leak() []float64 {
+	g := op.Grid
+	n := g.Len()
+	leak := make([]float64, n)
+	for c := 0; c < n; c++ {
+		if op.Sink != nil && op.Sink[c] {
+			continue
+		}
+		for k := 0; k < op.d; k++ {
+			inv := 1 / g.H(k)
+			if up, ok := g.Neighbor(c, k, +1); ok {
+				if op.Sink != nil && op.Sink[up] {
+					leak[c] += op.alpha[k][c] * inv
+				}
+			} else if op.outHigh[k] != nil {
+				leak[c] += op.outHigh[k][c] * inv
+			}
+			if dn, ok := g.Neighbor(c, k, -1); ok {
+				if op.Sink != nil && op.Sink[dn] {
+					leak[c] += op.beta[k][dn] * inv
+				}
+			} else if op.outLow[k] != nil {
+				leak[c] += op.outLow[k][c] * inv
+			}
+		}
+	}
+	return leak
+}
+
+// IsMarkov reports whether every off-diagonal entry of A is non-negative
+// and A has no cross-diffusion terms, so that A restricted to the live cells
+// is a sub-generator whose column deficits are exactly Leak.
+func (op *Operator) IsMarkov() bool {
+	if op.cross != nil {
+		return false
+	}
+	raw := op.A.RawMatrix()
+	for i := 0; i < raw.I; i++ {
+		for j := raw.Indptr[i]; j < raw.Indptr[i+1]; j++ {
+			if raw.Ind[j] != i && raw.Data[j] < 0 {
+				return false
+			}
+		}
+	}
+	return true
 }

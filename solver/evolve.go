@@ -1,0 +1,403 @@
+package solver
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/james-bowman/sparse"
+
+	"github.com/fpsolve/fpsolve/operators"
+	"github.com/fpsolve/fpsolve/solver/linear"
+)
+
+// Scheme is an implicit time-stepping scheme.
+type Scheme int
+
+const (
+	// TRBDF2 is the trapezoidal rule followed by BDF2 (γ = 2 − √2):
+	// L-stable, second order, one matrix for both stages, with an embedded
+	// error estimate.
+	TRBDF2 Scheme = iota
+	// BackwardEuler is first order and L-stable; with a Markov generator it
+	// keeps P ≥ 0 for every Δt.
+	BackwardEuler
+	// CrankNicolson is second order and A-stable but not L-stable: stiff
+	// modes oscillate at large Δt.
+	CrankNicolson
+	// BDF2 is the variable-step two-step backward differentiation formula,
+	// started with one backward Euler step.
+	BDF2
+)
+
+// ParseScheme returns the scheme named tr-bdf2, backward-euler (be,
+// implicit-euler), crank-nicolson (cn) or bdf2.
+func ParseScheme(s string) (Scheme, error) {
+	switch s {
+	case "tr-bdf2", "trbdf2", "":
+		return TRBDF2, nil
+	case "backward-euler", "be", "implicit-euler":
+		return BackwardEuler, nil
+	case "crank-nicolson", "cn":
+		return CrankNicolson, nil
+	case "bdf2":
+		return BDF2, nil
+	}
+	return 0, fmt.Errorf("unknown time scheme %q: use tr-bdf2, backward-euler, crank-nicolson or bdf2", s)
+}
+
+// String returns the scenario word for s.
+func (s Scheme) String() string {
+	switch s {
+	case BackwardEuler:
+		return "backward-euler"
+	case CrankNicolson:
+		return "crank-nicolson"
+	case BDF2:
+		return "bdf2"
+	}
+	return "tr-bdf2"
+}
+
+// Adaptive reports whether s has an embedded error estimate.
+func (s Scheme) Adaptive() bool { return s == TRBDF2 || s == BackwardEuler }
+
+// Settings controls Evolve. DT must be positive.
+type Settings struct {
+	Scheme Scheme
+	// DT is the fixed step, or the first step when Adaptive.
+	DT float64
+	// Adaptive enables step-size control (TR-BDF2 and backward Euler).
+	Adaptive bool
+	// Tol is the local error allowed per step, in total variation
+	// ∫|δP| relative to the mass; zero means 1e-4.
+	Tol float64
+	// MaxDT caps adaptive steps; zero means no cap.
+	MaxDT float64
+	// Linear configures the linear solver of the implicit stages.
+	Linear linear.Settings
+}
+
+// Stats describes a finished or interrupted Evolve.
+type Stats struct {
+	T              float64 // time reached
+	Steps          int     // accepted steps
+	Rejected       int     // rejected adaptive steps
+	Factorizations int     // linear-solver set-ups
+	MinDT, MaxDT   float64 // smallest and largest accepted step
+	NegativeMass   float64 // most negative Σ min(P, 0)·V seen (≤ 0)
+	Solver         string  // linear solver used
+}
+
+// Observer is called at each output time with the density there. Returning
+// an error stops Evolve with that error.
+type Observer func(t float64, p []float64) error
+
+const gammaTR = 2 - math.Sqrt2
+
+// Evolve advances the density p (in place) of op from t0 through the sorted
+// output times, calling observe at each (exactly at that time). Sink cells
+// of op are held at zero density. It
+// stops early with ctx's error when ctx is cancelled, with the state of the
+// last accepted step in p and Stats.T.
+func Evolve(ctx context.Context, op *operators.Operator, p []float64, t0 float64, times []float64, s Settings, observe Observer) (Stats, error) {
+	n := op.Grid.Len()
+	st := Stats{T: t0, MinDT: math.Inf(1)}
+	if len(p) != n {
+		return st, fmt.Errorf("solver: density has %d values for %d cells", len(p), n)
+	}
+	if !(s.DT > 0) {
+		return st, fmt.Errorf("solver: time step %g must be > 0", s.DT)
+	}
+	if s.Adaptive && !s.Scheme.Adaptive() {
+		return st, fmt.Errorf("solver: %v has no error estimate: use tr-bdf2 or backward-euler for adaptive steps, or set adaptive to false", s.Scheme)
+	}
+	tol := s.Tol
+	if tol <= 0 {
+		tol = 1e-4
+	}
+	e := &evolver{op: op, a: op.A, n: n, settings: s, cache: map[float64]linear.Solver{}}
+	for i := range p {
+		if op.Sink != nil && op.Sink[i] {
+			p[i] = 0
+		}
+	}
+	e.f0 = make([]float64, n)
+	linear.MulVec(e.f0, e.a, p)
+	dt := s.DT
+	t := t0
+	vol := op.Grid.CellVolume()
+	next := make([]float64, n)
+	for _, tOut := range times {
+		for t < tOut*(1-1e-14)-1e-300 {
+			if err := ctx.Err(); err != nil {
+				return e.finish(st, t), fmt.Errorf("solver: stopped at t = %g: %w", t, err)
+			}
+			h := math.Min(dt, tOut-t)
+			if !s.Adaptive {
+				// Equal steps that land exactly on the output time.
+				h = (tOut - t) / math.Ceil((tOut-t)/dt-1e-6)
+				if math.Abs(h-dt) <= 1e-9*dt {
+					h = dt // the same step, the same cached factorization
+				}
+			} else if tOut-t-h < 1e-10*h {
+				h = tOut - t
+			}
+			errNorm, err := e.step(next, p, h)
+			if err != nil {
+				return e.finish(st, t), err
+			}
+			if s.Adaptive {
+				mass := math.Max(vol*sum1(p), 1e-300)
+				ratio := errNorm * vol / (tol * mass)
+				order := 2.0
+				if s.Scheme == BackwardEuler {
+					order = 1
+				}
+				if ratio > 1 {
+					st.Rejected++
+					dt = h * math.Max(0.2, 0.9*math.Pow(ratio, -1/(order+1)))
+					if dt < 1e-14*math.Max(1, math.Abs(t)) {
+						return e.finish(st, t), fmt.Errorf("solver: step size underflow at t = %g (error %g)", t, errNorm)
+					}
+					continue
+				}
+				// Grow only by clear margins so factorizations get reused.
+				grow := 0.9 * math.Pow(math.Max(ratio, 1e-10), -1/(order+1))
+				if grow >= 1.5 && h == math.Min(dt, h) {
+					dt = math.Min(2*dt, dt*grow)
+					dt = quantize(dt)
+				}
+				if s.MaxDT > 0 {
+					dt = math.Min(dt, s.MaxDT)
+				}
+			}
+			e.accept(p, h)
+			copy(p, next)
+			t += h
+			if t > tOut || tOut-t <= 1e-6*h {
+				t = tOut
+			}
+			st.Steps++
+			st.MinDT = math.Min(st.MinDT, h)
+			st.MaxDT = math.Max(st.MaxDT, h)
+			neg := 0.0
+			for _, v := range p {
+				if v < 0 {
+					neg += v
+				} else if math.IsNaN(v) || math.IsInf(v, 0) {
+					return e.finish(st, t), fmt.Errorf("solver: density became %v at t = %g: the time step or the grid is too coarse", v, t)
+				}
+			}
+			st.NegativeMass = math.Min(st.NegativeMass, neg*vol)
+		}
+		t = tOut
+		if observe != nil {
+			if err := observe(t, p); err != nil {
+				return e.finish(st, t), err
+			}
+		}
+	}
+	return e.finish(st, t), nil
+}
+
+// quantize rounds a step to 2^(k/4) so that repeated growth revisits the
+// same step sizes and their cached factorizations.
+func quantize(dt float64) float64 {
+	k := math.Floor(4 * math.Log2(dt))
+	return math.Exp2(k / 4)
+}
+
+func sum1(p []float64) float64 {
+	s := 0.0
+	for _, v := range p {
+		s += math.Abs(v)
+	}
+	return s
+}
+
+// evolver holds the state of one Evolve call.
+type evolver struct {
+	op       *operators.Operator
+	a        *sparse.CSR // the generator (sink rows are zero)
+	n        int
+	settings Settings
+	cache    map[float64]linear.Solver
+	factors  int
+	name     string
+
+	f0, f1    []float64 // A·P at the start and end of the current step
+	prev      []float64 // BDF2: the previous density
+	prevDT    float64
+	rhs, stg  []float64
+	est, fest []float64
+}
+
+func (e *evolver) finish(st Stats, t float64) Stats {
+	st.T = t
+	st.Factorizations = e.factors
+	st.Solver = e.name
+	if st.MinDT == math.Inf(1) {
+		st.MinDT = 0
+	}
+	return st
+}
+
+// solver returns a cached solver of (I − c·A)x = b.
+func (e *evolver) solver(c float64) (linear.Solver, error) {
+	if s, ok := e.cache[c]; ok {
+		return s, nil
+	}
+	if len(e.cache) >= 4 {
+		for k := range e.cache {
+			delete(e.cache, k)
+			break
+		}
+	}
+	s, err := linear.New(shifted(e.a, c), e.settings.Linear)
+	if err != nil {
+		return nil, fmt.Errorf("solver: implicit step matrix: %w", err)
+	}
+	e.factors++
+	e.name = s.Name()
+	e.cache[c] = s
+	return s, nil
+}
+
+func (e *evolver) buffers() {
+	if e.rhs == nil {
+		e.rhs = make([]float64, e.n)
+		e.stg = make([]float64, e.n)
+		e.f1 = make([]float64, e.n)
+		e.est = make([]float64, e.n)
+		e.fest = make([]float64, e.n)
+	}
+}
+
+// step computes the density after one step of size h from p into next and
+// returns the error estimate ‖est‖₁ (Σ|est|, zero for fixed-step schemes).
+func (e *evolver) step(next, p []float64, h float64) (float64, error) {
+	e.buffers()
+	s := e.settings
+	switch s.Scheme {
+	case BackwardEuler:
+		m, err := e.solver(h)
+		if err != nil {
+			return 0, err
+		}
+		copy(next, p)
+		if err := m.Solve(next, p); err != nil {
+			return 0, fmt.Errorf("solver: backward Euler step: %w", err)
+		}
+		linear.MulVec(e.f1, e.a, next)
+		if !s.Adaptive {
+			return 0, nil
+		}
+		// Local error ≈ (h/2)(f₁ − f₀), filtered by the stage matrix.
+		for i := range e.est {
+			e.est[i] = 0.5 * h * (e.f1[i] - e.f0[i])
+		}
+		return e.filtered(m)
+	case CrankNicolson:
+		m, err := e.solver(h / 2)
+		if err != nil {
+			return 0, err
+		}
+		for i := range e.rhs {
+			e.rhs[i] = p[i] + h/2*e.f0[i]
+		}
+		copy(next, p)
+		if err := m.Solve(next, e.rhs); err != nil {
+			return 0, fmt.Errorf("solver: Crank–Nicolson step: %w", err)
+		}
+		linear.MulVec(e.f1, e.a, next)
+		return 0, nil
+	case BDF2:
+		if e.prev == nil {
+			m, err := e.solver(h)
+			if err != nil {
+				return 0, err
+			}
+			copy(next, p)
+			if err := m.Solve(next, p); err != nil {
+				return 0, fmt.Errorf("solver: BDF2 start step: %w", err)
+			}
+		} else {
+			w := h / e.prevDT
+			c := h * (1 + w) / (1 + 2*w)
+			m, err := e.solver(c)
+			if err != nil {
+				return 0, err
+			}
+			a, b := (1+w)*(1+w)/(1+2*w), w*w/(1+2*w)
+			for i := range e.rhs {
+				e.rhs[i] = a*p[i] - b*e.prev[i]
+			}
+			copy(next, p)
+			if err := m.Solve(next, e.rhs); err != nil {
+				return 0, fmt.Errorf("solver: BDF2 step: %w", err)
+			}
+		}
+		linear.MulVec(e.f1, e.a, next)
+		return 0, nil
+	}
+	// TR-BDF2.
+	g := gammaTR
+	m, err := e.solver(g * h / 2)
+	if err != nil {
+		return 0, err
+	}
+	for i := range e.rhs {
+		e.rhs[i] = p[i] + g*h/2*e.f0[i]
+	}
+	copy(e.stg, p)
+	if err := m.Solve(e.stg, e.rhs); err != nil {
+		return 0, fmt.Errorf("solver: TR-BDF2 trapezoidal stage: %w", err)
+	}
+	c1, c2 := 1/(g*(2-g)), (1-g)*(1-g)/(g*(2-g))
+	for i := range e.rhs {
+		e.rhs[i] = c1*e.stg[i] - c2*p[i]
+	}
+	copy(next, e.stg)
+	if err := m.Solve(next, e.rhs); err != nil {
+		return 0, fmt.Errorf("solver: TR-BDF2 BDF2 stage: %w", err)
+	}
+	linear.MulVec(e.f1, e.a, next)
+	if !s.Adaptive {
+		return 0, nil
+	}
+	// Embedded estimate (Bank et al.; Hosea & Shampine):
+	// err = 2k·h·[f₀/γ − f*/(γ(1−γ)) + f₁/(1−γ)], k = (−3γ² + 4γ − 2)/(12(2 − γ)).
+	fs := e.fest
+	linear.MulVec(fs, e.a, e.stg)
+	k := (-3*g*g + 4*g - 2) / (12 * (2 - g))
+	for i := range e.est {
+		e.est[i] = 2 * k * h * (e.f0[i]/g - fs[i]/(g*(1-g)) + e.f1[i]/(1-g))
+	}
+	return e.filtered(m)
+}
+
+// filtered applies the stage matrix inverse to the raw estimate (which
+// removes the spurious large values of stiff components) and returns Σ|·|.
+func (e *evolver) filtered(m linear.Solver) (float64, error) {
+	for i := range e.fest {
+		e.fest[i] = 0
+	}
+	if err := m.Solve(e.fest, e.est); err != nil {
+		return 0, fmt.Errorf("solver: error estimate: %w", err)
+	}
+	return sum1(e.fest), nil
+}
+
+// accept records an accepted step of size h from the density p (before
+// it is overwritten by the step's result), rolling f₁ into f₀.
+func (e *evolver) accept(p []float64, h float64) {
+	if e.settings.Scheme == BDF2 {
+		if e.prev == nil {
+			e.prev = make([]float64, e.n)
+		}
+		copy(e.prev, p)
+	}
+	e.f0, e.f1 = e.f1, e.f0
+	e.prevDT = h
+}
