@@ -20,12 +20,17 @@
 // density e^{−L/T} for white noise — and all off-diagonal entries it puts in A
 // are non-negative, so backward Euler keeps P ≥ 0 for any time step.
 //
-// The cross part −Σ_{m≠k} ∂ₘ(DₖₘP) is a central difference across the face of
-// the four transverse neighbours (a 9-point stencil in 2-D, 19 in 3-D),
-// one-sided at a transverse wall. It is second-order and conservative but not
-// monotone: where |Dₖₘ| is large compared with the diagonal entries
-// (strong anisotropy at coarse resolution) A can gain negative off-diagonal
-// entries and P small negative values; solver reports negative mass.
+// The cross part −Σ_{m≠k} ∂ₘ(DₖₘP) on a face is the mean of a forward
+// transverse difference in one of the face's cells and a backward one in the
+// other — a central difference along the diagonal picked by the sign of Dₖₘ,
+// so that the corner couplings are non-negative (the positive
+// mixed-derivative stencil; 7 of the 9 points in 2-D are used). It is
+// second-order and conservative. It is monotone only while |Dₖₘ|/hₘ stays
+// below the axis couplings of the face neighbours (roughly |Dₖₘ| ≤ Dₖₖ at
+// small cell Péclet number): strong anisotropy at coarse resolution, or a
+// face where exponential fitting makes the downwind coupling small, gives A
+// negative off-diagonal entries and P small negative values; solver reports
+// negative mass, and IsMarkov tells whether A is a Markov generator.
 //
 // Reflecting faces carry no flux, so with reflecting (or periodic) faces
 // every column of A sums to zero and mass is conserved to rounding. An

@@ -415,33 +415,48 @@ func (op *Operator) faceStencil(buf []entry, c, up, k int) []entry {
 			continue
 		}
 		wts := op.cross[k][m]
-		// Transverse pairs above (+m) and below (−m) the face; at a wall the
-		// pair is the face's own two cells and the spacing halves.
-		ct, okT := g.Neighbor(c, m, +1)
-		ut, _ := g.Neighbor(up, m, +1)
-		cb, okB := g.Neighbor(c, m, -1)
-		ub, _ := g.Neighbor(up, m, -1)
-		span := 2.0
-		if !okT {
-			ct, ut = c, up
-			span--
-		}
-		if !okB {
-			cb, ub = c, up
-			span--
-		}
-		// J_cross = −∂ₘ(DₖₘP) ≈ −(avg_top − avg_bottom)/(span·hₘ).
-		f := 1 / (2 * span * g.H(m))
+		// The transverse derivative ∂ₘ(DₖₘP) on the face is the mean of a
+		// forward difference in one of the face's two cells and a backward
+		// difference in the other: a central difference along a diagonal,
+		// second order at the face centre. The diagonal is chosen by the
+		// sign of Dₖₘ so that the corner couplings it creates are
+		// non-negative (the positive mixed-derivative stencil); A stays a
+		// Markov generator wherever |Dₖₘ| is small against the axis
+		// couplings. At a wall the missing difference is replaced by the
+		// other one-sided difference of the same cell.
+		var sign float64
 		if op.Convention == Ito {
-			buf = append(buf,
-				entry{ct, -f * wts[ct]}, entry{ut, -f * wts[ut]},
-				entry{cb, f * wts[cb]}, entry{ub, f * wts[ub]})
+			sign = wts[c] + wts[up]
 		} else {
-			w := wts[c] * f
-			buf = append(buf, entry{ct, -w}, entry{ut, -w}, entry{cb, w}, entry{ub, w})
+			sign = wts[c]
 		}
+		fwdCell, bwdCell := up, c
+		if sign < 0 {
+			fwdCell, bwdCell = c, up
+		}
+		f := -0.5 / g.H(m) // J = −∂ₘ(…): −½ per one-sided difference
+		buf = op.oneSided(buf, fwdCell, m, +1, f, wts, c)
+		buf = op.oneSided(buf, bwdCell, m, -1, f, wts, c)
 	}
 	return buf
+}
+
+// oneSided appends f times the one-sided difference of w = DₖₘP (Itô:
+// weights of the cells; divergence: the face weight of cell face) at cell x
+// along axis m in direction dir, (w(x+eₘ) − w(x))·dir, falling back to the
+// other direction at a wall.
+func (op *Operator) oneSided(buf []entry, x, m, dir int, f float64, wts []float64, face int) []entry {
+	nb, ok := op.Grid.Neighbor(x, m, dir)
+	if !ok {
+		nb, _ = op.Grid.Neighbor(x, m, -dir)
+		dir = -dir
+	}
+	s := f * float64(dir)
+	if op.Convention == Ito {
+		return append(buf, entry{nb, s * wts[nb]}, entry{x, -s * wts[x]})
+	}
+	w := wts[face]
+	return append(buf, entry{nb, s * w}, entry{x, -s * w})
 }
 
 // assemble builds the CSR generator row by row (no duplicate columns).
