@@ -3,6 +3,8 @@ package solver
 import (
 	"fmt"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/james-bowman/sparse"
 )
 
@@ -86,11 +88,10 @@ func newGTH(m *sparse.CSR, s []float64) (*gthLU, error) {
 			}
 			l := mik / piv // ≤ 0
 			b[ri+k] = l
-			for j := k + 1; j <= hi; j++ {
-				if j != i {
-					b[ri+j] -= l * b[rk+j] // adds a non-negative amount
-				}
-			}
+			// Row i gains −l·(row k): non-negative amounts off the diagonal.
+			// The diagonal entry it also touches is recomputed from the row
+			// sum when i becomes the pivot, so it is not special-cased.
+			floats.AddScaled(b[ri+k+1:ri+hi+1], -l, b[rk+k+1:rk+hi+1])
 			sum[i] -= l * sum[k] // adds a non-positive amount
 		}
 	}
