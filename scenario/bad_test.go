@@ -91,7 +91,7 @@ func TestBadScenarios(t *testing.T) {
 		{name: "negative minimum", set: []string{"initial.minimum=-1"}, path: "initial.minimum", also: "≥ 0"},
 		{name: "end zero", set: []string{"time.end=0"}, path: "time.end", also: "> 0"},
 		{name: "dt negative", set: []string{"time.dt=-1"}, path: "time.dt", also: "> 0"},
-		{name: "dt beyond end", set: []string{"time.dt=300"}, path: "time.dt", also: "must not exceed time.end = 200"},
+		{name: "dt beyond end", set: []string{"time.dt=3000"}, path: "time.dt", also: "must not exceed time.end = 1000"},
 		{name: "unknown scheme", set: []string{"time.scheme=rk45"}, path: "time.scheme", also: "backward-euler | crank-nicolson | bdf2 | tr-bdf2"},
 		{name: "tol too big", set: []string{"time.tol=2"}, path: "time.tol", also: "(0, 1)"},
 		{name: "target none", set: []string{"targets=[{}]"}, path: "targets[0]", also: "exactly one"},

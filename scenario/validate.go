@@ -327,6 +327,13 @@ func (v *validator) point(path string, x []float64) {
 
 func (v *validator) time() {
 	t := v.s.Time
+	v.enum("time.scheme", t.Scheme, schemes, "time-stepping scheme (aliases be, implicit-euler, cn)")
+	if t.Tol < 0 || t.Tol >= 1 || math.IsNaN(t.Tol) {
+		v.add("time.tol", fnum(t.Tol), "must be in (0, 1): the relative error tolerance per adaptive step (default 1e-4)")
+	}
+	if t.End == 0 && t.DT == 0 {
+		return // no time span: fine for every command but run, which checks it
+	}
 	if !(t.End > 0) || math.IsInf(t.End, 0) {
 		v.add("time.end", fnum(t.End), "must be a finite number > 0 (the final time)")
 	}
@@ -335,10 +342,6 @@ func (v *validator) time() {
 		v.add("time.dt", fnum(t.DT), "must be a finite number > 0 (the time step, or the first step when adaptive)")
 	case t.End > 0 && t.DT > t.End:
 		v.add("time.dt", fnum(t.DT), "must not exceed time.end = %s", fnum(t.End))
-	}
-	v.enum("time.scheme", t.Scheme, schemes, "time-stepping scheme (aliases be, implicit-euler, cn)")
-	if t.Tol < 0 || t.Tol >= 1 || math.IsNaN(t.Tol) {
-		v.add("time.tol", fnum(t.Tol), "must be in (0, 1): the relative error tolerance per adaptive step (default 1e-4)")
 	}
 }
 

@@ -1,0 +1,30 @@
+# fpsolve build, test and benchmark targets.
+GO ?= go
+BENCHTIME ?= 5x
+BENCHCOUNT ?= 5
+
+.PHONY: build test test-long bench check fmt
+
+build:
+	$(GO) build -o fpsolve ./cmd/fpsolve
+
+# The test suite CI runs (under 10 minutes on 2 cores).
+test:
+	$(GO) vet ./...
+	$(GO) test -short -count=1 ./...
+
+# Long convergence studies included.
+test-long:
+	$(GO) test -count=1 -timeout 60m ./...
+
+# Benchmarks: medians over BENCHCOUNT runs are what we report.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./... | tee bench.txt
+
+check:
+	test -z "$$(gofmt -l .)"
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...
+
+fmt:
+	gofmt -w .

@@ -1,0 +1,216 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// fpsolve runs the command line in-process and returns exit status, stdout
+// and stderr.
+func fpsolve(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func writeScenario(t *testing.T, yaml string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "s.yaml")
+	if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestBadInputExit2 checks that bad scenarios and flags exit with status 2
+// and a message naming the field, never a panic.
+func TestBadInputExit2(t *testing.T) {
+	base := `
+landscape: {formula: "x^4/4 - x^2/2"}
+domain: [[-2, 2]]
+cells: [100]
+noise: {model: white, temperature: 0.1}
+time: {end: 1, dt: 0.1}
+output: {formats: []}
+`
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"cells zero", []string{"stationary", "--set", "cells=[0]"}, "cells"},
+		{"lo >= hi", []string{"stationary", "--set", "domain=[[2, -2]]"}, "domain[0]"},
+		{"negative temperature", []string{"stationary", "--set", "noise.temperature=-1"}, "noise.temperature"},
+		{"non-psd matrix", []string{"stationary", "--set", "noise.model=matrix", "--set", "noise.matrix=[[1]]", "--set", "domain=[[-2,2],[-2,2]]", "--set", "cells=[10,10]", "--set", "landscape.formula=x^2+y^2", "--set", "noise.matrix=[[1, 2], [2, 1]]"}, "noise.matrix"},
+		{"formula syntax", []string{"stationary", "--set", "landscape.formula=x^4 +"}, "landscape.formula"},
+		{"unknown variable", []string{"stationary", "--set", "landscape.formula=x^2 + y"}, "landscape.formula"},
+		{"unknown key", []string{"stationary", "--set", "noise.temprature=1"}, "temprature"},
+		{"bad --from", []string{"mfpt", "--set", "boundary=absorbing", "--from", "1,2"}, "--from"},
+		{"from outside", []string{"mfpt", "--set", "boundary=absorbing", "--from", "7"}, "outside"},
+		{"mfpt without absorbing set", []string{"mfpt"}, "absorbing"},
+		{"unknown flag", []string{"run", "--frobnicate"}, "frobnicate"},
+		{"missing file", []string{"run", "/nonexistent/s.yaml"}, "/nonexistent/s.yaml"},
+		{"bad builtin", []string{"stationary", "--set", "landscape={builtin: nope}"}, "landscape.builtin"},
+	}
+	path := writeScenario(t, base)
+	for _, tc := range cases {
+		args := tc.args
+		if tc.name != "missing file" && tc.name != "unknown flag" {
+			args = append([]string{args[0], path}, args[1:]...)
+		}
+		code, _, stderr := fpsolve(t, args...)
+		if code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%s: exit %d, stderr %q; want 2 and %q", tc.name, code, stderr, tc.want)
+		}
+	}
+}
+
+// TestStationaryJSON checks the §6 fields and the white-noise basin masses
+// against shared/reference/1d_white_noise.json (tilt 0.1, T = 0.1: mass
+// left of the saddle 0.9137…, copied in solver/testdata/reference.json).
+func TestStationaryJSON(t *testing.T) {
+	path := writeScenario(t, `
+landscape: {builtin: double-well, params: {tilt: 0.1}}
+domain: [[-2.5, 2.5]]
+cells: [4000]
+noise: {model: white, temperature: 0.1}
+output: {formats: []}
+`)
+	code, out, stderr := fpsolve(t, "stationary", path, "--json", "-", "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var res struct {
+		Basins []struct {
+			Minimum []float64
+			Mass    float64
+		}
+		MassTotal float64 `json:"mass_total"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%v in %q", err, out)
+	}
+	want := loadWhiteMassLeft(t, 0.1, 0.1)
+	if len(res.Basins) != 2 || math.Abs(res.Basins[0].Mass-want) > 1e-5 || math.Abs(res.MassTotal-1) > 1e-12 {
+		t.Errorf("basins %+v total %g; want deep-well mass %g", res.Basins, res.MassTotal, want)
+	}
+}
+
+// loadWhiteMassLeft reads the reference mass left of the saddle.
+func loadWhiteMassLeft(t *testing.T, tilt, temp float64) float64 {
+	b, err := os.ReadFile("../../solver/testdata/reference.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ref struct {
+		White []map[string]float64 `json:"white"`
+	}
+	if err := json.Unmarshal(b, &ref); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range ref.White {
+		if c["tilt"] == tilt && c["T"] == temp {
+			return c["mass_left"]
+		}
+	}
+	t.Fatalf("no reference case tilt=%g T=%g", tilt, temp)
+	return 0
+}
+
+// TestMFPTJSON checks mfpt --from against the reference MFPT a→c for white
+// noise (tilt 0.1, T = 0.1) with the target box [x_c, 2.5].
+func TestMFPTJSON(t *testing.T) {
+	path := writeScenario(t, `
+landscape: {builtin: double-well, params: {tilt: 0.1}}
+domain: [[-2.5, 2.5]]
+cells: [4000]
+noise: {model: white, temperature: 0.1}
+targets: [{box: [[0.9456492739235914, 2.5]]}]
+output: {formats: []}
+`)
+	code, out, stderr := fpsolve(t, "mfpt", path, "--from", "-1.0466805318046022", "--json", "-", "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var res struct {
+		From  []float64
+		MFPT  float64
+		Cells []int
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	const want = 177.96972633152654 // 1d_white_noise.json, tilt 0.1, T 0.1, mfpt.a_to_c
+	if math.Abs(res.MFPT/want-1) > 1e-4 || len(res.Cells) != 1 || res.Cells[0] != 4000 {
+		t.Errorf("mfpt %+v, want %g", res, want)
+	}
+}
+
+// TestRunDefault runs the embedded default briefly and checks the snapshot
+// fields of §6 and mass conservation.
+func TestRunDefault(t *testing.T) {
+	dir := t.TempDir()
+	code, out, stderr := fpsolve(t, "run", "--set", "time.end=20", "--set", "output.every=5", "--out", dir, "--json", "-", "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var res struct {
+		Snapshots []struct {
+			T      float64
+			Mass   float64
+			Mean   []float64
+			Cov    [][]float64
+			Basins []struct {
+				Minimum []float64
+				Mass    float64
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Snapshots) != 4 || res.Snapshots[3].T != 20 {
+		t.Fatalf("snapshots %+v", res.Snapshots)
+	}
+	for _, s := range res.Snapshots {
+		sum := 0.0
+		for _, b := range s.Basins {
+			sum += b.Mass
+		}
+		if math.Abs(s.Mass-1) > 1e-12 || math.Abs(sum-1) > 1e-9 || len(s.Mean) != 1 || len(s.Cov) != 1 {
+			t.Errorf("snapshot %+v: mass %g, basin sum %g", s, s.Mass, sum)
+		}
+	}
+	for _, f := range []string{"density.csv", "run.json"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("missing output %s: %v", f, err)
+		}
+	}
+}
+
+// TestNotYetCommands checks that unbuilt commands say so and fail.
+func TestNotYetCommands(t *testing.T) {
+	for _, c := range []string{"escape", "sweep", "simulate"} {
+		code, _, stderr := fpsolve(t, c)
+		if code != 1 || !strings.Contains(stderr, "not available") {
+			t.Errorf("%s: exit %d, %q", c, code, stderr)
+		}
+	}
+}
+
+// TestHelpHasExamples checks that every command's help shows an example.
+func TestHelpHasExamples(t *testing.T) {
+	for _, c := range []string{"run", "stationary", "mfpt", "critical", "landscapes"} {
+		code, out, _ := fpsolve(t, c, "--help")
+		if code != 0 || !strings.Contains(out, "Examples:") {
+			t.Errorf("%s --help: exit %d, no example in %q", c, code, out)
+		}
+	}
+}

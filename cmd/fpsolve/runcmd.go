@@ -1,0 +1,198 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/fpsolve/fpsolve/scenario"
+	"github.com/fpsolve/fpsolve/solver"
+)
+
+// snapshot is one entry of run's "snapshots" (DESIGN §6).
+type snapshot struct {
+	T      float64     `json:"t"`
+	Mass   float64     `json:"mass"`
+	Mean   []float64   `json:"mean"`
+	Cov    [][]float64 `json:"cov"`
+	Basins []basinMass `json:"basins"`
+}
+
+// survivalPoint is one entry of run's "survival".
+type survivalPoint struct {
+	T    float64 `json:"t"`
+	Mass float64 `json:"mass"`
+}
+
+// runResult is the JSON of `fpsolve run`.
+type runResult struct {
+	Snapshots []snapshot      `json:"snapshots"`
+	Survival  []survivalPoint `json:"survival,omitempty"`
+	Stats     map[string]any  `json:"stats"`
+}
+
+func runCmd(o *options) *cobra.Command {
+	var printScenario bool
+	cmd := &cobra.Command{
+		Use:   "run [scenario.yaml]",
+		Short: "evolve the density: snapshots, moments, basin masses, survival",
+		Long: `run evolves the probability density of the scenario from its initial state to
+time.end with an implicit scheme, and records a snapshot (mass, mean,
+covariance, mass in each basin) every output.every and at time.end. With
+targets or absorbing faces it also records the survival curve. Ctrl-C stops
+the run cleanly and keeps every snapshot taken so far.`,
+		Example: `  fpsolve run
+  fpsolve run --print-scenario > my.yaml
+  fpsolve run testdata/scenarios/flat-sharp-2d.yaml --json out/run.json
+  fpsolve run --set noise.batch=8 --set time.end=1000 --json -`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			m, err := o.load(args)
+			if err != nil {
+				return err
+			}
+			if printScenario {
+				b, err := m.Scenario.Marshal()
+				if err != nil {
+					return err
+				}
+				_, err = o.stdout.Write(b)
+				return err
+			}
+			if m.Scenario.Time.End <= 0 {
+				return scenario.Problems{{Path: "time.end", Value: "0", Msg: "run needs a time span: set time.end (and time.dt), e.g. --set time.end=100"}}
+			}
+			return o.evolve(cmd.Context(), m)
+		},
+	}
+	cmd.Flags().BoolVar(&printScenario, "print-scenario", false, "print the resolved scenario (defaults filled, --set applied) and exit")
+	return cmd
+}
+
+// evolve runs the time loop of `fpsolve run` and writes its results.
+func (o *options) evolve(ctx context.Context, m *scenario.Model) error {
+	g := m.Grid
+	d := g.Dim()
+	op, err := m.Operator()
+	if err != nil {
+		return err
+	}
+	p, err := m.Initial()
+	if err != nil {
+		return err
+	}
+	absorbing := len(m.Sinks) > 0 || hasAbsorbingFace(g)
+	res := runResult{Snapshots: []snapshot{}}
+	var densities [][]float64
+	var labels []string
+	record := func(t float64, p []float64) error {
+		mean, cov := make([]float64, d), make([]float64, d*d)
+		mass := g.Covariance(cov, mean, p)
+		basins, err := basinMasses(m, p)
+		if err != nil {
+			return err
+		}
+		c := make([][]float64, d)
+		for i := range c {
+			c[i] = cov[i*d : (i+1)*d]
+		}
+		res.Snapshots = append(res.Snapshots, snapshot{T: t, Mass: mass, Mean: mean, Cov: c, Basins: basins})
+		if absorbing {
+			res.Survival = append(res.Survival, survivalPoint{T: t, Mass: mass})
+		}
+		densities = append(densities, append([]float64(nil), p...))
+		labels = append(labels, fmt.Sprintf("P(t=%g)", t))
+		return nil
+	}
+	if absorbing {
+		res.Survival = append(res.Survival, survivalPoint{T: 0, Mass: g.Mass(p)})
+	}
+	end := m.Scenario.Time.End
+	bar := o.progress(end)
+	started := time.Now()
+	stats, runErr := solver.Evolve(ctx, op, p, 0, m.OutputTimes(), m.Steps, func(t float64, p []float64) error {
+		if bar != nil {
+			bar.Set64(int64(1000 * t / end))
+		}
+		return record(t, p)
+	})
+	if bar != nil {
+		bar.Finish()
+		fmt.Fprintln(o.stderr)
+	}
+	res.Stats = map[string]any{
+		"t": stats.T, "steps": stats.Steps, "rejected": stats.Rejected, "factorizations": stats.Factorizations,
+		"min_dt": stats.MinDT, "max_dt": stats.MaxDT, "negative_mass": stats.NegativeMass,
+		"linear_solver": stats.Solver, "seconds": time.Since(started).Seconds(),
+	}
+	o.vlogf("%d steps (%d rejected), Δt in [%.3g, %.3g], %d factorizations, solver %s\n",
+		stats.Steps, stats.Rejected, stats.MinDT, stats.MaxDT, stats.Factorizations, stats.Solver)
+	if stats.NegativeMass < -1e-9 {
+		o.logf("warning: the density went negative (mass %.3g below zero): cross-diffusion is under-resolved; refine the grid\n", stats.NegativeMass)
+	}
+	// Write what we have, also after an interruption.
+	if err := o.writeRun(m, &res, labels, densities); err != nil {
+		return errors.Join(runErr, err)
+	}
+	if runErr != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("interrupted at t = %g; the %d snapshots taken so far are written", stats.T, len(res.Snapshots))
+		}
+		return runErr
+	}
+	if !o.quiet {
+		fmt.Fprintf(o.stdout, "%-10s %-12s %-28s %s\n", "t", "mass", "mean", "basin masses")
+		for _, s := range res.Snapshots {
+			fmt.Fprintf(o.stdout, "%-10.4g %-12.8g %-28s", s.T, s.Mass, fmtVec(s.Mean))
+			for _, b := range s.Basins {
+				fmt.Fprintf(o.stdout, " %.6g", b.Mass)
+			}
+			fmt.Fprintln(o.stdout)
+		}
+	}
+	return nil
+}
+
+// writeRun writes run.json / density.csv (per output.formats) and --json.
+func (o *options) writeRun(m *scenario.Model, res *runResult, labels []string, densities [][]float64) error {
+	if formats(m, "csv") && len(densities) > 0 {
+		path := outPath(m, "density.csv")
+		if err := writeDensityCSV(path, m.Grid, labels, densities); err != nil {
+			return err
+		}
+		o.logf("wrote %s\n", path)
+	}
+	if formats(m, "json") {
+		saved := o.json
+		o.json = outPath(m, "run.json")
+		err := o.writeJSON(res)
+		o.json = saved
+		if err != nil {
+			return err
+		}
+		o.logf("wrote %s\n", outPath(m, "run.json"))
+	}
+	return o.writeJSON(res)
+}
+
+// progress returns a progress bar over [0, end] on stderr when stderr is a
+// terminal and --quiet is off, or nil.
+func (o *options) progress(end float64) *progressbar.ProgressBar {
+	f, ok := o.stderr.(*os.File)
+	if o.quiet || !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	return progressbar.NewOptions64(1000,
+		progressbar.OptionSetWriter(f),
+		progressbar.OptionSetDescription(fmt.Sprintf("t → %g", end)),
+		progressbar.OptionShowElapsedTimeOnFinish(),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionSetPredictTime(true),
+	)
+}
