@@ -79,6 +79,8 @@ type Operator struct {
 	// centre of c) or of the high face of c along k (divergence: Dₖₘ on that
 	// face). nil when D is diagonal everywhere.
 	cross [][][]float64
+	// markov caches IsMarkov.
+	markov bool
 }
 
 // entry is one term w·P_cell of a flux stencil.
@@ -107,6 +109,7 @@ func Assemble(p Problem) (*Operator, error) {
 		return nil, err
 	}
 	op.A = op.assemble()
+	op.markov = op.cross == nil && offDiagonalsNonNegative(op.A)
 	return op, nil
 }
 
@@ -601,14 +604,13 @@ func (op *Operator) Leak() []float64 {
 	return leak
 }
 
-// IsMarkov reports whether every off-diagonal entry of A is non-negative
-// and A has no cross-diffusion terms, so that A restricted to the live cells
+// IsMarkov reports whether A has no cross-diffusion terms and every
+// off-diagonal entry is non-negative, so that A restricted to the live cells
 // is a sub-generator whose column deficits are exactly Leak.
-func (op *Operator) IsMarkov() bool {
-	if op.cross != nil {
-		return false
-	}
-	raw := op.A.RawMatrix()
+func (op *Operator) IsMarkov() bool { return op.markov }
+
+func offDiagonalsNonNegative(a *sparse.CSR) bool {
+	raw := a.RawMatrix()
 	for i := 0; i < raw.I; i++ {
 		for j := raw.Indptr[i]; j < raw.Indptr[i+1]; j++ {
 			if raw.Ind[j] != i && raw.Data[j] < 0 {

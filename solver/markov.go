@@ -24,53 +24,73 @@ type gthLU struct {
 	band      []float64 // row-major: entry (i, j) at i*w + j − i + kl
 }
 
-// bandwidths returns the lower and upper bandwidths of m.
-func bandwidths(m *sparse.CSR) (kl, ku int) {
-	raw := m.RawMatrix()
-	for i := 0; i < raw.I; i++ {
-		for p := raw.Indptr[i]; p < raw.Indptr[i+1]; p++ {
-			j := raw.Ind[p]
-			kl = max(kl, i-j)
-			ku = max(ku, j-i)
-		}
-	}
-	return kl, ku
-}
-
 // maxGTHBytes bounds the band storage of newGTH.
 const maxGTHBytes = 2 << 30
 
-// newGTH factorizes m (n×n, off-diagonals ≥ 0) with exact row sums s (≤ 0).
-// A zero final pivot is allowed (the singular generator of a closed chain);
-// solveT then returns its null vector.
-func newGTH(m *sparse.CSR, s []float64) (*gthLU, error) {
-	raw := m.RawMatrix()
+// newGTH factorizes M = Aᵀ restricted to the cells with keep[c] (numbered in
+// order; full maps the restricted index to the cell), whose off-diagonal
+// entries must be ≥ 0, with exact row sums of M given per restricted index
+// (≤ 0: minus the leak of each cell). A zero final pivot is allowed (the
+// singular generator of a closed chain); solveT then returns its null
+// vector.
+func newGTH(a *sparse.CSR, keep []bool, sums []float64) (*gthLU, []int, error) {
+	raw := a.RawMatrix()
 	n := raw.I
-	kl, ku := bandwidths(m)
-	w := kl + ku + 1
-	if int64(n)*int64(w)*8 > maxGTHBytes {
-		return nil, fmt.Errorf("band elimination needs %d MB (n = %d, bandwidth %d)", int64(n)*int64(w)*8>>20, n, w)
+	pos := make([]int, n)
+	full := make([]int, 0, n)
+	for c := 0; c < n; c++ {
+		pos[c] = -1
+		if keep[c] {
+			pos[c] = len(full)
+			full = append(full, c)
+		}
 	}
-	f := &gthLU{n: n, kl: kl, ku: ku, w: w, band: make([]float64, n*w)}
-	for i := 0; i < n; i++ {
+	k := len(full)
+	// M[pos[j]][pos[i]] = A[i][j]: the band of M is the transposed band of A.
+	kl, ku := 0, 0
+	for _, i := range full {
+		pi := pos[i]
 		for p := raw.Indptr[i]; p < raw.Indptr[i+1]; p++ {
-			j := raw.Ind[p]
-			if j != i {
-				if raw.Data[p] < 0 {
-					return nil, fmt.Errorf("negative off-diagonal entry (%d, %d) = %g", i, j, raw.Data[p])
-				}
-				f.band[i*w+j-i+kl] = raw.Data[p]
+			if pj := pos[raw.Ind[p]]; pj >= 0 {
+				kl = max(kl, pj-pi)
+				ku = max(ku, pi-pj)
 			}
 		}
 	}
-	sum := append([]float64(nil), s...)
+	w := kl + ku + 1
+	if int64(k)*int64(w)*8 > maxGTHBytes {
+		return nil, nil, fmt.Errorf("band elimination needs %d MB (n = %d, bandwidth %d)", int64(k)*int64(w)*8>>20, k, w)
+	}
+	f := &gthLU{n: k, kl: kl, ku: ku, w: w, band: make([]float64, k*w)}
+	for _, i := range full {
+		pi := pos[i]
+		for p := raw.Indptr[i]; p < raw.Indptr[i+1]; p++ {
+			pj := pos[raw.Ind[p]]
+			if pj < 0 || pj == pi {
+				continue
+			}
+			if raw.Data[p] < 0 {
+				return nil, nil, fmt.Errorf("negative off-diagonal entry (%d, %d) = %g", i, raw.Ind[p], raw.Data[p])
+			}
+			f.band[pj*w+pi-pj+kl] = raw.Data[p]
+		}
+	}
+	if err := f.eliminate(append([]float64(nil), sums...)); err != nil {
+		return nil, nil, err
+	}
+	return f, full, nil
+}
+
+// eliminate runs the GTH elimination in place.
+func (f *gthLU) eliminate(sum []float64) error {
+	n, w, kl, ku := f.n, f.w, f.kl, f.ku
 	b := f.band
 	for k := 0; k < n; k++ {
 		rk := k*w - k + kl // index of (k, j) is rk + j
 		hi := min(n-1, k+ku)
 		off := 0.0
-		for j := k + 1; j <= hi; j++ {
-			off += b[rk+j]
+		for _, v := range b[rk+k+1 : rk+hi+1] {
+			off += v
 		}
 		piv := sum[k] - off // ≤ 0, a sum of non-positive terms
 		b[rk+k] = piv
@@ -78,7 +98,7 @@ func newGTH(m *sparse.CSR, s []float64) (*gthLU, error) {
 			if k == n-1 {
 				break
 			}
-			return nil, fmt.Errorf("zero pivot at %d of %d: part of the chain cannot reach the absorbing set", k, n)
+			return fmt.Errorf("zero pivot at %d of %d: part of the chain cannot reach the absorbing set", k, n)
 		}
 		for i := k + 1; i <= min(n-1, k+kl); i++ {
 			ri := i*w - i + kl
@@ -91,11 +111,15 @@ func newGTH(m *sparse.CSR, s []float64) (*gthLU, error) {
 			// Row i gains −l·(row k): non-negative amounts off the diagonal.
 			// The diagonal entry it also touches is recomputed from the row
 			// sum when i becomes the pivot, so it is not special-cased.
-			floats.AddScaled(b[ri+k+1:ri+hi+1], -l, b[rk+k+1:rk+hi+1])
+			if hi == k+1 {
+				b[ri+k+1] -= l * b[rk+k+1]
+			} else {
+				floats.AddScaled(b[ri+k+1:ri+hi+1], -l, b[rk+k+1:rk+hi+1])
+			}
 			sum[i] -= l * sum[k] // adds a non-positive amount
 		}
 	}
-	return f, nil
+	return nil
 }
 
 // solve stores in x the solution of M·x = b (M = L·U).

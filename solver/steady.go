@@ -43,8 +43,11 @@ func Stationary(op *operators.Operator, guess []float64, s linear.Settings) ([]f
 	n := g.Len()
 	p := make([]float64, n)
 	if useGTH(op, s) {
-		zero := make([]float64, n)
-		f, err := newGTH(linear.Transpose(op.A), zero)
+		all := make([]bool, n)
+		for i := range all {
+			all[i] = true
+		}
+		f, _, err := newGTH(op.A, all, make([]float64, n))
 		if err != nil {
 			return nil, fmt.Errorf("solver: stationary: %w", err)
 		}
@@ -143,35 +146,31 @@ func MFPT(op *operators.Operator, s linear.Settings) ([]float64, error) {
 	if !any {
 		return nil, errors.New("solver: mfpt needs an absorbing set: add targets or an absorbing boundary")
 	}
-	at, full := restrict(op.A, keep, true)
-	if len(full) == 0 {
+	var x []float64
+	if useGTH(op, s) {
+		// Sign-preserving elimination: no cancellation, so no residual
+		// check is needed (every τ is a sum of positive terms).
+		f, idx, err := newGTH(op.A, keep, liveSums(op, keep))
+		if err != nil {
+			return nil, fmt.Errorf("solver: mfpt: %w", err)
+		}
+		x = make([]float64, len(idx))
+		f.solve(x, minusOnes(len(idx)))
+		return scatterTau(x, idx, n)
+	}
+	at, idx := restrict(op.A, keep, true)
+	if len(idx) == 0 {
 		return nil, errors.New("solver: mfpt: every cell is in the target set")
 	}
-	k := len(full)
-	b := make([]float64, k)
-	for i := range b {
-		b[i] = -1
+	k := len(idx)
+	b := minusOnes(k)
+	x = make([]float64, k)
+	sol, err := linear.New(at, s)
+	if err != nil {
+		return nil, fmt.Errorf("solver: mfpt: %w", err)
 	}
-	x := make([]float64, k)
-	if useGTH(op, s) {
-		leak := op.Leak()
-		sums := make([]float64, k)
-		for i, c := range full {
-			sums[i] = -leak[c]
-		}
-		f, err := newGTH(at, sums)
-		if err != nil {
-			return nil, fmt.Errorf("solver: mfpt: %w", err)
-		}
-		f.solve(x, b)
-	} else {
-		sol, err := linear.New(at, s)
-		if err != nil {
-			return nil, fmt.Errorf("solver: mfpt: %w", err)
-		}
-		if err := sol.Solve(x, b); err != nil {
-			return nil, fmt.Errorf("solver: mfpt: %w", err)
-		}
+	if err := sol.Solve(x, b); err != nil {
+		return nil, fmt.Errorf("solver: mfpt: %w", err)
 	}
 	r := make([]float64, k)
 	linear.MulVec(r, at, x)
@@ -181,8 +180,38 @@ func MFPT(op *operators.Operator, s linear.Settings) ([]float64, error) {
 	if res := relResidual(at, r, x); res > steadyTol {
 		return nil, &ResidualError{What: "mfpt", Residual: res, Tol: steadyTol}
 	}
+	return scatterTau(x, idx, n)
+}
+
+func minusOnes(k int) []float64 {
+	b := make([]float64, k)
+	for i := range b {
+		b[i] = -1
+	}
+	return b
+}
+
+// liveSums returns minus the leak of every kept cell, in order: the exact
+// row sums of Aᵀ restricted to those cells.
+func liveSums(op *operators.Operator, keep []bool) []float64 {
+	leak := op.Leak()
+	var sums []float64
+	for c, k := range keep {
+		if k {
+			sums = append(sums, -leak[c])
+		}
+	}
+	return sums
+}
+
+// scatterTau places the restricted passage times x on the grid, rejecting
+// negative ones.
+func scatterTau(x []float64, idx []int, n int) ([]float64, error) {
+	if len(idx) == 0 {
+		return nil, errors.New("solver: mfpt: every cell is in the target set")
+	}
 	tau := make([]float64, n)
-	for i, c := range full {
+	for i, c := range idx {
 		if x[i] < 0 {
 			return nil, fmt.Errorf("solver: mfpt: negative passage time %g at cell %d: the operator is not a Markov generator here (cross-diffusion too strong for the grid; refine it)", x[i], c)
 		}
@@ -210,12 +239,7 @@ func Principal(op *operators.Operator, s linear.Settings) (float64, []float64, e
 	}
 	var solve func(w, v []float64) error
 	if useGTH(op, s) {
-		leak := op.Leak()
-		sums := make([]float64, k)
-		for i, c := range full {
-			sums[i] = -leak[c]
-		}
-		f, err := newGTH(linear.Transpose(a), sums)
+		f, _, err := newGTH(op.A, keep, liveSums(op, keep))
 		if err != nil {
 			return 0, nil, fmt.Errorf("solver: principal: %w", err)
 		}
