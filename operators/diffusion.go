@@ -149,7 +149,8 @@ func (p PSD) apply(lambda, eps float64) float64 {
 	return math.Max(math.Abs(lambda), eps)
 }
 
-// Positive stores H⁺ = V·f(Λ)·Vᵀ of the symmetric d×d matrix h in dst.
+// Positive stores H⁺ = V·f(Λ)·Vᵀ of the symmetric d×d matrix h in dst
+// (dst and h may be the same slice).
 func (p PSD) Positive(dst []float64, d int, h []float64, eps float64) {
 	if d == 1 {
 		dst[0] = p.apply(h[0], eps)
@@ -191,9 +192,11 @@ func (s SGD) Dim() int { return s.Loss.Dim() }
 // At stores D(x) in dst.
 func (s SGD) At(dst, x []float64) {
 	d := s.Loss.Dim()
-	var h [9]float64
-	s.Loss.Derivatives(x, nil, h[:d*d])
-	s.PSD.Positive(dst, d, h[:d*d], s.Eps)
+	// dst holds the Hessian first (a local array would escape through the
+	// interface call and cost an allocation per point); Positive works in
+	// place.
+	s.Loss.Derivatives(x, nil, dst[:d*d])
+	s.PSD.Positive(dst, d, dst[:d*d], s.Eps)
 	for i := range dst[:d*d] {
 		dst[i] *= s.Scale
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"sort"
 	"sync"
 
 	"github.com/james-bowman/sparse"
@@ -513,7 +512,12 @@ func (op *Operator) assemble() *sparse.CSR {
 					}
 				}
 				row = append(row, entry{c, 0}) // keep the diagonal stored
-				sort.Slice(row, func(i, j int) bool { return row[i].cell < row[j].cell })
+				// Insertion sort: rows hold at most 1 + 2d + 4d(d−1) entries.
+				for i := 1; i < len(row); i++ {
+					for j := i; j > 0 && row[j].cell < row[j-1].cell; j-- {
+						row[j], row[j-1] = row[j-1], row[j]
+					}
+				}
 				ch.indptr = append(ch.indptr, len(ch.ind))
 				for i := 0; i < len(row); {
 					j, s := i, 0.0

@@ -105,16 +105,9 @@ func (m *Model) diffusion(ps *Problems) error {
 	eps := floatOr(n.Epsilon, 0)
 	switch n.Model {
 	case White:
-		m.Diffusion = operators.White{D: d, T: floatOr(n.Temperature, 0) + floor}
+		m.Diffusion = operators.White{D: d, T: floatOr(n.Temperature, 0)}
 	case Matrix:
-		mat := make([][]float64, len(n.Matrix))
-		for i, r := range n.Matrix {
-			mat[i] = append([]float64(nil), r...)
-			if i < len(mat[i]) {
-				mat[i][i] += floor
-			}
-		}
-		dm, err := operators.NewMatrix(mat)
+		dm, err := operators.NewMatrix(n.Matrix)
 		if err != nil {
 			ps.add("noise.matrix", fmt.Sprint(n.Matrix), "%v", err)
 			return nil
