@@ -30,7 +30,7 @@ func TestIndexCoordsRoundTrip(t *testing.T) {
 			}
 		}
 	}
-	if math.Abs(g.CellVolume()-0.5*1*0.5) > 1e-15 || math.Abs(g.FaceArea(0)-0.5) > 1e-15 {
+	if !(math.Abs(g.CellVolume()-0.5*1*0.5) <= 1e-15) || !(math.Abs(g.FaceArea(0)-0.5) <= 1e-15) {
 		t.Errorf("volume %g face area %g", g.CellVolume(), g.FaceArea(0))
 	}
 }
@@ -75,16 +75,16 @@ func TestMoments(t *testing.T) {
 	})
 	g.Normalize(p)
 	mean, cov := make([]float64, 2), make([]float64, 4)
-	if m := g.Covariance(cov, mean, p); math.Abs(m-1) > 1e-14 {
+	if m := g.Covariance(cov, mean, p); !(math.Abs(m-1) <= 1e-14) {
 		t.Errorf("mass %g", m)
 	}
 	want := []float64{0.3, 0.1, 0.1, 0.2}
 	for i := range want {
-		if math.Abs(cov[i]-want[i]) > 1e-14 {
+		if !(math.Abs(cov[i]-want[i]) <= 1e-14) {
 			t.Errorf("cov[%d] = %.16g, want %.16g", i, cov[i], want[i])
 		}
 	}
-	if math.Abs(mean[0]-0.5) > 1e-14 || math.Abs(mean[1]) > 1e-14 {
+	if !(math.Abs(mean[0]-0.5) <= 1e-14) || !(math.Abs(mean[1]) <= 1e-14) {
 		t.Errorf("mean %v", mean)
 	}
 }
@@ -97,7 +97,7 @@ func TestInterpolateLinear(t *testing.T) {
 	v := make([]float64, g.Len())
 	g.Sample(v, f)
 	for _, x := range [][]float64{{0.3, 0.1}, {0.5, -0.55}, {0.8, 0.7}} {
-		if got, want := g.Interpolate(v, x), f(x); math.Abs(got-want) > 1e-13 {
+		if got, want := g.Interpolate(v, x), f(x); !(math.Abs(got-want) <= 1e-13) {
 			t.Errorf("Interpolate(%v) = %g, want %g", x, got, want)
 		}
 	}

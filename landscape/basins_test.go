@@ -101,10 +101,10 @@ func TestBasinMap1DMasses(t *testing.T) {
 		t.Fatalf("Masses returned %d values, want 2", len(m))
 	}
 	const want = 0.8590602252371262
-	if math.Abs(m[0]-want) > 1e-5 {
+	if !(math.Abs(m[0]-want) <= 1e-5) {
 		t.Errorf("mass left of the saddle %.12f, want %.12f (error %.2g > 1e-5)", m[0], want, m[0]-want)
 	}
-	if math.Abs(m[0]+m[1]-1) > 1e-12 {
+	if !(math.Abs(m[0]+m[1]-1) <= 1e-12) {
 		t.Errorf("total mass %.15f, want 1", m[0]+m[1])
 	}
 	t.Logf("mass left of saddle %.12f, reference %.12f, error %.2g", m[0], want, m[0]-want)
@@ -134,7 +134,7 @@ func TestBasinMap1DUnreached(t *testing.T) {
 		p[i] = 1.0 / 3
 	}
 	want := (c.Saddles[0].X[0] + 2.5) / 3
-	if m := b.Masses(p); len(m) != 1 || math.Abs(m[0]-want) > 1e-14 {
+	if m := b.Masses(p); len(m) != 1 || !(math.Abs(m[0]-want) <= 1e-14) {
 		t.Errorf("Masses = %v, want [%.15f]", m, want)
 	}
 	// Without critical points nothing is labelled.
@@ -250,7 +250,7 @@ func TestBasinMapFlatSharp(t *testing.T) {
 	checked := 0
 	for i, lab := range b.Labels {
 		g.Center(i, x)
-		if math.Abs(x[1]) > 0.1 {
+		if !(math.Abs(x[1]) <= 0.1) {
 			continue
 		}
 		want := -1
@@ -336,7 +336,7 @@ func TestBasinMap3D(t *testing.T) {
 		total += m
 	}
 	// 1000 is the volume 10³; the sum of 27000 cell volumes rounds to 10⁻¹⁰.
-	if math.Abs(total-1000) > 1e-9 {
+	if !(math.Abs(total-1000) <= 1e-9) {
 		t.Errorf("total mass %v, want 1000", total)
 	}
 }

@@ -263,7 +263,7 @@ func checkEigen(t *testing.T, p landscape.Point) {
 		for i := range d {
 			v := p.Eigenvectors[i*d+j]
 			nrm += v * v
-			if math.Abs(v) > math.Abs(p.Eigenvectors[big*d+j]) {
+			if !(math.Abs(v) <= math.Abs(p.Eigenvectors[big*d+j])) {
 				big = i
 			}
 			var hv float64
@@ -272,7 +272,7 @@ func checkEigen(t *testing.T, p landscape.Point) {
 			}
 			res = math.Max(res, math.Abs(hv-p.Eigenvalues[j]*v))
 		}
-		if math.Abs(nrm-1) > 1e-12 || res > 1e-12*scale || p.Eigenvectors[big*d+j] <= 0 {
+		if !(math.Abs(nrm-1) <= 1e-12) || res > 1e-12*scale || p.Eigenvectors[big*d+j] <= 0 {
 			t.Errorf("x = %v: eigenvector %d: |v|² = %v, |Hv − λv| = %.2g, largest component %v",
 				p.X, j, nrm, res, p.Eigenvectors[big*d+j])
 		}
@@ -343,7 +343,7 @@ func TestDoubleWellBarriers(t *testing.T) {
 		if s := c.LowestSaddle(tc.m); s != 0 {
 			t.Errorf("LowestSaddle(%d) = %d, want 0", tc.m, s)
 		}
-		if b := c.Barrier(0, tc.m); math.Abs(b-tc.want) > 1e-12 {
+		if b := c.Barrier(0, tc.m); !(math.Abs(b-tc.want) <= 1e-12) {
 			t.Errorf("Barrier(0, %d) = %.17g, want %.17g", tc.m, b, tc.want)
 		}
 	}
@@ -406,7 +406,7 @@ func TestFindCriticalDegenerate(t *testing.T) {
 			continue
 		}
 		p := all[0]
-		if p.Kind != tc.kind || math.Abs(p.X[0]) > 1e-12 || math.Abs(p.X[1]) > tc.xTol {
+		if p.Kind != tc.kind || !(math.Abs(p.X[0]) <= 1e-12) || !(math.Abs(p.X[1]) <= tc.xTol) {
 			t.Errorf("%s: %v at %v with eigenvalues %v; want %v at the origin", tc.formula, p.Kind, p.X, p.Eigenvalues, tc.kind)
 		}
 	}

@@ -156,7 +156,7 @@ func TestCurrentMatchesGenerator(t *testing.T) {
 			t.Errorf("case %d: max |div J − A·p| = %g (scale %g)", i, worst, scale)
 		}
 		// The outflow through absorbing walls equals the loss of mass.
-		if out, loss := op.Outflow(pv), -g.Mass(ap); math.Abs(out-loss) > 1e-12*scale*g.Mass(pv) {
+		if out, loss := op.Outflow(pv), -g.Mass(ap); !(math.Abs(out-loss) <= 1e-12*scale*g.Mass(pv)) {
 			t.Errorf("case %d: outflow %g, mass loss %g", i, out, loss)
 		}
 	}
@@ -194,11 +194,11 @@ func TestBernoulli(t *testing.T) {
 		default:
 			want = z / math.Expm1(z)
 		}
-		if math.Abs(got-want) > 1e-15*math.Max(1, math.Abs(want)) && !(want == 0 && got == 0) {
+		if !(math.Abs(got-want) <= 1e-15*math.Max(1, math.Abs(want))) && !(want == 0 && got == 0) {
 			t.Errorf("B(%g) = %.17g, want %.17g", z, got, want)
 		}
 		// B(−z) − B(z) = z exactly.
-		if d := Bernoulli(-z) - Bernoulli(z); math.Abs(d-z) > 1e-14*math.Max(1, math.Abs(z)) {
+		if d := Bernoulli(-z) - Bernoulli(z); !(math.Abs(d-z) <= 1e-14*math.Max(1, math.Abs(z))) {
 			t.Errorf("B(−z) − B(z) = %g at z = %g", d, z)
 		}
 	}
@@ -217,7 +217,7 @@ func TestPSDPositive(t *testing.T) {
 					a += dst[i*3+k] * h[k*3+j]
 					b += h[i*3+k] * dst[k*3+j]
 				}
-				if math.Abs(a-b) > 1e-12 {
+				if !(math.Abs(a-b) <= 1e-12) {
 					t.Errorf("%v: f(H)·H ≠ H·f(H) at %d,%d: %g vs %g", psd, i, j, a, b)
 				}
 			}
@@ -233,7 +233,7 @@ func TestPSDPositive(t *testing.T) {
 	// In 2-D, |H| of [[a,b],[b,c]] with eigenvalues of both signs.
 	dst := make([]float64, 4)
 	Abs.Positive(dst, 2, []float64{0, 1, 1, 0}, 0)
-	if math.Abs(dst[0]-1) > 1e-15 || math.Abs(dst[1]) > 1e-15 {
+	if !(math.Abs(dst[0]-1) <= 1e-15) || !(math.Abs(dst[1]) <= 1e-15) {
 		t.Errorf("|[[0,1],[1,0]]| = %v, want identity", dst)
 	}
 }

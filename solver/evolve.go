@@ -76,6 +76,10 @@ type Settings struct {
 	MaxDT float64
 	// Linear configures the linear solver of the implicit stages.
 	Linear linear.Settings
+	// OnStep, if not nil, is called after every accepted step with the
+	// time and density reached (for example to record a survival curve at
+	// the resolution of the steps). Returning an error stops Evolve.
+	OnStep Observer
 }
 
 // Stats describes a finished or interrupted Evolve.
@@ -166,6 +170,11 @@ func Evolve(ctx context.Context, op *operators.Operator, p []float64, t0 float64
 // record updates the statistics after an accepted step and checks the
 // density for NaN and Inf.
 func (e *evolver) record(st *Stats, p []float64, h, t float64) error {
+	if e.settings.OnStep != nil {
+		if err := e.settings.OnStep(t, p); err != nil {
+			return err
+		}
+	}
 	st.Steps++
 	st.MinDT = math.Min(st.MinDT, h)
 	st.MaxDT = math.Max(st.MaxDT, h)

@@ -73,7 +73,7 @@ func TestOU1D(t *testing.T) {
 		c := ref.OU1[i]
 		i++
 		g.Covariance(cov, mean, p)
-		if math.Abs(mean[0]-c.Mean) > 1e-3 || math.Abs(cov[0]-c.Variance) > 2e-4 {
+		if !(math.Abs(mean[0]-c.Mean) <= 1e-3) || !(math.Abs(cov[0]-c.Variance) <= 2e-4) {
 			t.Errorf("t=%g: mean %.6f var %.6f, want %.6f %.6f", tt, mean[0], cov[0], c.Mean, c.Variance)
 		}
 		return nil
@@ -86,7 +86,7 @@ func TestOU1D(t *testing.T) {
 		t.Fatal(err)
 	}
 	g.Covariance(cov, mean, st)
-	if math.Abs(cov[0]-c0.StatVar) > 2e-4 || math.Abs(mean[0]) > 1e-12 {
+	if !(math.Abs(cov[0]-c0.StatVar) <= 2e-4) || !(math.Abs(mean[0]) <= 1e-12) {
 		t.Errorf("stationary mean %g variance %g, want 0 and %g", mean[0], cov[0], c0.StatVar)
 	}
 }
@@ -129,11 +129,11 @@ func TestOU2D(t *testing.T) {
 			k++
 			g.Covariance(cov, mean, p)
 			for i := 0; i < 2; i++ {
-				if math.Abs(mean[i]-c.Mean[i]) > 1e-3 {
+				if !(math.Abs(mean[i]-c.Mean[i]) <= 1e-3) {
 					t.Errorf("%s t=%g: mean[%d] = %.6f, want %.6f", name, tt, i, mean[i], c.Mean[i])
 				}
 				for j := 0; j < 2; j++ {
-					if math.Abs(cov[2*i+j]-c.Cov[i][j]) > 2e-4 {
+					if !(math.Abs(cov[2*i+j]-c.Cov[i][j]) <= 2e-4) {
 						t.Errorf("%s t=%g: cov[%d][%d] = %.6f, want %.6f", name, tt, i, j, cov[2*i+j], c.Cov[i][j])
 					}
 				}
@@ -153,7 +153,7 @@ func TestOU2D(t *testing.T) {
 		g.Covariance(cov, mean, ss)
 		for i := 0; i < 2; i++ {
 			for j := 0; j < 2; j++ {
-				if math.Abs(cov[2*i+j]-c0.StatCov[i][j]) > 2e-4 {
+				if !(math.Abs(cov[2*i+j]-c0.StatCov[i][j]) <= 2e-4) {
 					t.Errorf("%s stationary cov[%d][%d] = %.6f, want %.6f", name, i, j, cov[2*i+j], c0.StatCov[i][j])
 				}
 			}
@@ -248,7 +248,7 @@ func TestFlatSharpMFPT(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := g.Interpolate(tau, fs.Start)
-	if rel := math.Abs(got/fs.MFPT - 1); rel > 1e-3 {
+	if rel := math.Abs(got/fs.MFPT - 1); !(rel <= 1e-3) {
 		t.Errorf("MFPT %.6f, want %.6f (rel %.2g)", got, fs.MFPT, rel)
 	}
 }

@@ -100,6 +100,7 @@ type reference struct {
 		XA, XB, XC, LA, LB, LC       float64
 		HA, HB, HC                   float64
 		MassLeft, AToC, CToA, Lambda float64
+		Lambda1                      float64
 	}
 	OU1 []struct {
 		K, T, M0, V0, Time, Mean, Variance, StatVar float64
@@ -157,7 +158,8 @@ func loadReference(t testing.TB) *reference {
 			XA, XB, XC, LA, LB, LC       float64
 			HA, HB, HC                   float64
 			MassLeft, AToC, CToA, Lambda float64
-		}{m["tilt"], m["eta"], m["B"], m["x_a"], m["x_b"], m["x_c"], m["L_a"], m["L_b"], m["L_c"], m["h_a"], m["h_b"], m["h_c"], m["mass_left"], m["a_to_c"], m["c_to_a"], m["lambda0_at_c"]})
+			Lambda1                      float64
+		}{m["tilt"], m["eta"], m["B"], m["x_a"], m["x_b"], m["x_c"], m["L_a"], m["L_b"], m["L_c"], m["h_a"], m["h_b"], m["h_c"], m["mass_left"], m["a_to_c"], m["c_to_a"], m["lambda0_at_c"], m["lambda1"]})
 	}
 	for _, m := range raw.OU1 {
 		r.OU1 = append(r.OU1, struct{ K, T, M0, V0, Time, Mean, Variance, StatVar float64 }{m["k"], m["T"], m["m0"], m["v0"], m["t"], m["mean"], m["variance"], m["stationary_variance"]})

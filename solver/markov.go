@@ -174,5 +174,13 @@ func (f *gthLU) solveT(x, b []float64) {
 			s -= f.band[k*w-k+kl+i] * x[k]
 		}
 		x[i] = s
+		// The null vector can span e^{±700} between a wall and a well:
+		// rescale what is computed so far before it overflows (values that
+		// underflow are below 1e-300 of the largest and negligible).
+		if last == 0 && s > 1e250 {
+			for k := i; k < n; k++ {
+				x[k] *= 1e-250
+			}
+		}
 	}
 }

@@ -33,7 +33,7 @@ func TestWhiteNoiseReference(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if got := massBelow(g, p, c.XB); math.Abs(got-c.MassLeft) > 1e-5 {
+		if got := massBelow(g, p, c.XB); !(math.Abs(got-c.MassLeft) <= 1e-5) {
 			t.Errorf("%s: mass left of saddle %.10f, want %.10f", name, got, c.MassLeft)
 		}
 		checkMFPT(t, name, operators.Problem{Grid: g, Loss: l, Diffusion: operators.White{D: 1, T: c.T}}, c.XA, c.XC, c.AToC, c.CToA)
@@ -43,7 +43,7 @@ func TestWhiteNoiseReference(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if rel := math.Abs(lam/c.Lambda0 - 1); rel > 1e-3 {
+		if rel := math.Abs(lam/c.Lambda0 - 1); !(rel <= 1e-3) {
 			t.Errorf("%s: λ₀ = %.8g, want %.8g (rel %.2g)", name, lam, c.Lambda0, rel)
 		}
 	}
@@ -69,7 +69,7 @@ func checkMFPT(t *testing.T, name string, p operators.Problem, xa, xc, aToC, cTo
 			t.Fatalf("%s: %v", name, err)
 		}
 		got := g.Interpolate(tau, []float64{dir.from})
-		if rel := math.Abs(got/dir.want - 1); rel > 1e-4 {
+		if rel := math.Abs(got/dir.want - 1); !(rel <= 1e-4) {
 			t.Errorf("%s: MFPT from %.4f = %.10g, want %.10g (rel %.2g)", name, dir.from, got, dir.want, rel)
 		}
 	}
@@ -107,7 +107,7 @@ func TestSGDLocalReference(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if got := massBelow(g, p, c.XB); math.Abs(got-c.MassLeft) > 1e-5 {
+		if got := massBelow(g, p, c.XB); !(math.Abs(got-c.MassLeft) <= 1e-5) {
 			t.Errorf("%s: mass left of saddle %.10f, want %.10f", name, got, c.MassLeft)
 		}
 		checkMFPT(t, name, operators.Problem{Grid: g, Loss: l, Diffusion: diff}, c.XA, c.XC, c.AToC, c.CToA)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -54,7 +55,7 @@ output: {formats: []}
 		{"unknown key", []string{"stationary", "--set", "noise.temprature=1"}, "temprature"},
 		{"bad --from", []string{"mfpt", "--set", "boundary=absorbing", "--from", "1,2"}, "--from"},
 		{"from outside", []string{"mfpt", "--set", "boundary=absorbing", "--from", "7"}, "outside"},
-		{"mfpt without absorbing set", []string{"mfpt"}, "absorbing"},
+		{"--from without absorbing set", []string{"mfpt", "--from", "0.5"}, "absorbing"},
 		{"unknown flag", []string{"run", "--frobnicate"}, "frobnicate"},
 		{"missing file", []string{"run", "/nonexistent/s.yaml"}, "/nonexistent/s.yaml"},
 		{"bad builtin", []string{"stationary", "--set", "landscape={builtin: nope}"}, "landscape.builtin"},
@@ -98,7 +99,7 @@ output: {formats: []}
 		t.Fatalf("%v in %q", err, out)
 	}
 	want := loadWhiteMassLeft(t, 0.1, 0.1)
-	if len(res.Basins) != 2 || math.Abs(res.Basins[0].Mass-want) > 1e-5 || math.Abs(res.MassTotal-1) > 1e-12 {
+	if len(res.Basins) != 2 || !(math.Abs(res.Basins[0].Mass-want) <= 1e-5) || !(math.Abs(res.MassTotal-1) <= 1e-12) {
 		t.Errorf("basins %+v total %g; want deep-well mass %g", res.Basins, res.MassTotal, want)
 	}
 }
@@ -148,7 +149,7 @@ output: {formats: []}
 		t.Fatal(err)
 	}
 	const want = 177.96972633152654 // 1d_white_noise.json, tilt 0.1, T 0.1, mfpt.a_to_c
-	if math.Abs(res.MFPT/want-1) > 1e-4 || len(res.Cells) != 1 || res.Cells[0] != 4000 {
+	if !(math.Abs(res.MFPT/want-1) <= 1e-4) || len(res.Cells) != 1 || res.Cells[0] != 4000 {
 		t.Errorf("mfpt %+v, want %g", res, want)
 	}
 }
@@ -184,13 +185,51 @@ func TestRunDefault(t *testing.T) {
 		for _, b := range s.Basins {
 			sum += b.Mass
 		}
-		if math.Abs(s.Mass-1) > 1e-12 || math.Abs(sum-1) > 1e-9 || len(s.Mean) != 1 || len(s.Cov) != 1 {
+		if !(math.Abs(s.Mass-1) <= 1e-12) || !(math.Abs(sum-1) <= 1e-9) || len(s.Mean) != 1 || len(s.Cov) != 1 {
 			t.Errorf("snapshot %+v: mass %g, basin sum %g", s, s.Mass, sum)
 		}
 	}
 	for _, f := range []string{"density.csv", "run.json"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("missing output %s: %v", f, err)
+		}
+	}
+}
+
+// TestMFPTBasinTransitions checks mfpt without an absorbing set: one
+// entry per direction across each saddle, τ(a→basin c) and τ(c→basin a),
+// against the 4000-cell values with explicit basin targets.
+func TestMFPTBasinTransitions(t *testing.T) {
+	path := writeScenario(t, `
+landscape: {builtin: double-well, params: {tilt: 0.1}}
+domain: [[-2.5, 2.5]]
+cells: [2000]
+noise: {model: white, temperature: 0.1}
+output: {formats: []}
+`)
+	code, out, stderr := fpsolve(t, "mfpt", path, "--json", "-", "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var res struct {
+		Results []struct {
+			From []float64
+			To   *int
+			MFPT float64
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Results) != 2 {
+		t.Fatalf("results %+v", res.Results)
+	}
+	for _, r := range res.Results {
+		// Cross-check with an explicit basin target.
+		code, out2, _ := fpsolve(t, "mfpt", path, "--json", "-", "--quiet", "--set", fmt.Sprintf("targets=[{basin: %d}]", *r.To), "--from", fmt.Sprint(r.From[0]))
+		var one struct{ MFPT float64 }
+		if code != 0 || json.Unmarshal([]byte(out2), &one) != nil || one.MFPT != r.MFPT {
+			t.Errorf("from %v to basin %d: %g, explicit target gives %g", r.From, *r.To, r.MFPT, one.MFPT)
 		}
 	}
 }

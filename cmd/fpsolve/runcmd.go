@@ -103,9 +103,6 @@ func (o *options) evolve(ctx context.Context, m *scenario.Model) error {
 			c[i] = cov[i*d : (i+1)*d]
 		}
 		res.Snapshots = append(res.Snapshots, snapshot{T: t, Mass: mass, Mean: mean, Cov: c, Basins: basins})
-		if absorbing {
-			res.Survival = append(res.Survival, survivalPoint{T: t, Mass: mass})
-		}
 		densities = append(densities, append([]float64(nil), p...))
 		labels = append(labels, fmt.Sprintf("P(t=%g)", t))
 		return nil
@@ -116,7 +113,15 @@ func (o *options) evolve(ctx context.Context, m *scenario.Model) error {
 	end := m.Scenario.Time.End
 	bar := o.progress(end)
 	started := time.Now()
-	stats, runErr := solver.Evolve(ctx, op, p, 0, m.OutputTimes(), m.Steps, func(t float64, p []float64) error {
+	steps := m.Steps
+	if absorbing {
+		// The survival curve at the resolution of the time steps.
+		steps.OnStep = func(t float64, p []float64) error {
+			res.Survival = append(res.Survival, survivalPoint{T: t, Mass: g.Mass(p)})
+			return nil
+		}
+	}
+	stats, runErr := solver.Evolve(ctx, op, p, 0, m.OutputTimes(), steps, func(t float64, p []float64) error {
 		if bar != nil {
 			bar.Set64(int64(1000 * t / end))
 		}

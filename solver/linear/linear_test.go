@@ -388,7 +388,7 @@ func TestMulVecTranspose(t *testing.T) {
 		for i := 0; i < n; i++ {
 			want += gd.At(i, j) * xv[i]
 		}
-		if math.Abs(got[j]-want) > 1e-14*(1+math.Abs(want)) {
+		if !(math.Abs(got[j]-want) <= 1e-14*(1+math.Abs(want))) {
 			t.Fatalf("Mᵀx[%d] = %v, want %v", j, got[j], want)
 		}
 	}
