@@ -1,5 +1,7 @@
 package grid
 
+import "math"
+
 // Mass returns ∫P = Σ_c P_c·V, the total probability of the density p.
 func (g *Grid) Mass(p []float64) float64 {
 	s := 0.0
@@ -91,4 +93,31 @@ func (g *Grid) Normalize(p []float64) float64 {
 		p[i] *= s
 	}
 	return m
+}
+
+// Gaussian stores in p the cell averages of the product Gaussian density
+// Π N(mean_k, std_k²): exact integrals over each cell, so that a Gaussian
+// narrower than a cell still carries the right mass.
+func (g *Grid) Gaussian(p, mean, std []float64) {
+	d := g.Dim()
+	w := make([][]float64, d)
+	for k := 0; k < d; k++ {
+		a := g.axes[k]
+		h := g.h[k]
+		s := std[k] * math.Sqrt2
+		w[k] = make([]float64, a.N)
+		for i := range w[k] {
+			lo := (a.Lo + float64(i)*h - mean[k]) / s
+			w[k][i] = 0.5 * (math.Erf(lo+h/s) - math.Erf(lo)) / h
+		}
+	}
+	idx := make([]int, d)
+	for c := range p {
+		g.Coords(c, idx)
+		v := 1.0
+		for k := 0; k < d; k++ {
+			v *= w[k][idx[k]]
+		}
+		p[c] = v
+	}
 }

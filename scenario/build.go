@@ -2,8 +2,8 @@ package scenario
 
 import (
 	"fmt"
-	"math"
 
+	"github.com/fpsolve/fpsolve/escape"
 	"github.com/fpsolve/fpsolve/grid"
 	"github.com/fpsolve/fpsolve/landscape"
 	"github.com/fpsolve/fpsolve/operators"
@@ -271,7 +271,7 @@ func (m *Model) Initial() ([]float64, error) {
 	in := s.Initial
 	switch {
 	case in.Gaussian != nil:
-		cellGaussian(g, p, in.Gaussian.Mean, in.Gaussian.Std)
+		g.Gaussian(p, in.Gaussian.Mean, in.Gaussian.Std)
 	case in.Minimum != nil:
 		c, err := m.Critical()
 		if err != nil {
@@ -285,7 +285,7 @@ func (m *Model) Initial() ([]float64, error) {
 		for k := range std {
 			std[k] = 3 * g.H(k)
 		}
-		cellGaussian(g, p, c.Minima[i].X, std)
+		g.Gaussian(p, c.Minima[i].X, std)
 	case in.Point != nil:
 		c, ok := g.Locate(in.Point)
 		if !ok {
@@ -331,28 +331,23 @@ func (m *Model) SinkMask() []bool {
 	return mask
 }
 
-// cellGaussian stores the cell averages of the product Gaussian
-// Π N(mean_k, std_k²) (exact integrals over each cell, so a Gaussian
-// narrower than a cell is still represented with the right mass).
-func cellGaussian(g *grid.Grid, p, mean, std []float64) {
-	d := g.Dim()
-	w := make([][]float64, d)
-	for k := 0; k < d; k++ {
-		a := g.Axis(k)
-		h := g.H(k)
-		w[k] = make([]float64, a.N)
-		for i := range w[k] {
-			lo := (a.Lo + float64(i)*h - mean[k]) / (std[k] * math.Sqrt2)
-			w[k][i] = 0.5 * (math.Erf(lo+h/(std[k]*math.Sqrt2)) - math.Erf(lo)) / h
-		}
+
+// EscapeProblem returns the problem of the escape analysis: the operator
+// problem without the scenario's targets, the critical points, the basins
+// and the noise parameters of the analytic formulas.
+func (m *Model) EscapeProblem() (escape.Problem, error) {
+	c, err := m.Critical()
+	if err != nil {
+		return escape.Problem{}, err
 	}
-	idx := make([]int, d)
-	for c := range p {
-		g.Coords(c, idx)
-		v := 1.0
-		for k := 0; k < d; k++ {
-			v *= w[k][idx[k]]
-		}
-		p[c] = v
-	}
+	p := m.Problem()
+	p.Sinks = nil
+	n := m.Scenario.Noise
+	return escape.Problem{
+		Base:     p,
+		Critical: c,
+		Basins:   m.Basins(),
+		Noise:    escape.Noise{Model: n.Model, T: floatOr(n.Temperature, 0), LR: floatOr(n.LR, 0), Batch: floatOr(n.Batch, 0)},
+		Linear:   m.Linear,
+	}, nil
 }

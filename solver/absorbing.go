@@ -257,3 +257,50 @@ func liveSums(op *operators.Operator, keep []bool) []float64 {
 	}
 	return sums
 }
+
+// gthStep solves (I − c·A)·x = b for a Markov generator A with the
+// sign-preserving elimination (linear.Solver); sink cells keep x = b.
+type gthStep struct {
+	f      *gthLU
+	idx    []int
+	xs, bs []float64
+	n      int
+}
+
+func newGTHStep(op *operators.Operator, c float64) (*gthStep, error) {
+	n := op.Grid.Len()
+	keep := make([]bool, n)
+	for i := range keep {
+		keep[i] = op.Sink == nil || !op.Sink[i]
+	}
+	leak := op.Leak()
+	var sums []float64
+	for i, k := range keep {
+		if k {
+			sums = append(sums, 1+c*leak[i])
+		}
+	}
+	f, idx, err := newGTHScaled(op.A, keep, sums, -c)
+	if err != nil {
+		return nil, err
+	}
+	return &gthStep{f: f, idx: idx, xs: make([]float64, len(idx)), bs: make([]float64, len(idx)), n: n}, nil
+}
+
+// Solve stores the solution of (I − c·A)·x = b in x.
+func (s *gthStep) Solve(x, b []float64) error {
+	for i, c := range s.idx {
+		s.bs[i] = b[c]
+	}
+	s.f.solveT(s.xs, s.bs)
+	copy(x, b)
+	for i, c := range s.idx {
+		x[c] = s.xs[i]
+	}
+	return nil
+}
+
+// Name describes the method.
+func (s *gthStep) Name() string {
+	return fmt.Sprintf("gth band (kl=%d, ku=%d)", s.f.kl, s.f.ku)
+}

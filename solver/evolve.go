@@ -342,7 +342,13 @@ func (e *evolver) solver(c float64) (linear.Solver, error) {
 			break
 		}
 	}
-	s, err := linear.New(shifted(e.a, c), e.settings.Linear)
+	var s linear.Solver
+	var err error
+	if useGTH(e.op, e.settings.Linear) {
+		s, err = newGTHStep(e.op, c)
+	} else {
+		s, err = linear.New(shifted(e.a, c), e.settings.Linear)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("solver: implicit step matrix: %w", err)
 	}

@@ -34,6 +34,16 @@ const maxGTHBytes = 2 << 30
 // singular generator of a closed chain); solveT then returns its null
 // vector.
 func newGTH(a *sparse.CSR, keep []bool, sums []float64) (*gthLU, []int, error) {
+	return newGTHScaled(a, keep, sums, 1)
+}
+
+// newGTHScaled is newGTH for M = (scale·A)ᵀ off the diagonal. With
+// scale = −c and row sums 1 + c·leak it factorizes (I − c·A)ᵀ: all
+// off-diagonal entries ≤ 0 and all row sums > 0, the mirror image of the
+// generator case, for which the same elimination is again free of
+// cancellation. That matters for implicit steps much longer than the
+// fastest relaxation, where I − c·A is nearly the singular −c·A.
+func newGTHScaled(a *sparse.CSR, keep []bool, sums []float64, scale float64) (*gthLU, []int, error) {
 	raw := a.RawMatrix()
 	n := raw.I
 	pos := make([]int, n)
@@ -72,7 +82,7 @@ func newGTH(a *sparse.CSR, keep []bool, sums []float64) (*gthLU, []int, error) {
 			if raw.Data[p] < 0 {
 				return nil, nil, fmt.Errorf("negative off-diagonal entry (%d, %d) = %g", i, raw.Ind[p], raw.Data[p])
 			}
-			f.band[pj*w+pi-pj+kl] = raw.Data[p]
+			f.band[pj*w+pi-pj+kl] = scale * raw.Data[p]
 		}
 	}
 	if err := f.eliminate(append([]float64(nil), sums...)); err != nil {
@@ -92,7 +102,7 @@ func (f *gthLU) eliminate(sum []float64) error {
 		for _, v := range b[rk+k+1 : rk+hi+1] {
 			off += v
 		}
-		piv := sum[k] - off // ≤ 0, a sum of non-positive terms
+		piv := sum[k] - off // a sum of terms of one sign (≤ 0 for a generator)
 		b[rk+k] = piv
 		if piv == 0 {
 			if k == n-1 {
@@ -108,7 +118,7 @@ func (f *gthLU) eliminate(sum []float64) error {
 			}
 			l := mik / piv // ≤ 0
 			b[ri+k] = l
-			// Row i gains −l·(row k): non-negative amounts off the diagonal.
+			// Row i gains −l·(row k): amounts of the off-diagonals' sign.
 			// The diagonal entry it also touches is recomputed from the row
 			// sum when i becomes the pivot, so it is not special-cased.
 			if hi == k+1 {
@@ -116,7 +126,7 @@ func (f *gthLU) eliminate(sum []float64) error {
 			} else {
 				floats.AddScaled(b[ri+k+1:ri+hi+1], -l, b[rk+k+1:rk+hi+1])
 			}
-			sum[i] -= l * sum[k] // adds a non-positive amount
+			sum[i] -= l * sum[k] // adds an amount of the row sums' sign
 		}
 	}
 	return nil

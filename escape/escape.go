@@ -1,0 +1,366 @@
+package escape
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/james-bowman/sparse"
+
+	"github.com/fpsolve/fpsolve/landscape"
+	"github.com/fpsolve/fpsolve/operators"
+	"github.com/fpsolve/fpsolve/solver"
+	"github.com/fpsolve/fpsolve/solver/linear"
+)
+
+// Problem is what Analyze measures: the Fokker–Planck problem (its own
+// sinks are ignored), the landscape's critical points and basins, and the
+// noise parameters the analytic formulas need.
+type Problem struct {
+	Base     operators.Problem
+	Critical *landscape.Critical
+	Basins   *landscape.BasinMap
+	Noise    Noise
+	Linear   linear.Settings
+}
+
+// Settings controls Analyze. The zero value measures everything with the
+// Beyond target.
+type Settings struct {
+	Target TargetKind
+	// Radius is the radius of the Ball target.
+	Radius float64
+	// SkipSurvival leaves out the survival estimator (the only one that
+	// evolves the density in time, and the slowest).
+	SkipSurvival bool
+	// SkipSpectral leaves out the spectral estimator.
+	SkipSpectral bool
+}
+
+// Transition is the escape from minimum From to minimum To over saddle
+// Saddle, measured and predicted. Rates are per unit time; for the SGD
+// models one SGD iteration is η units of time.
+type Transition struct {
+	From    int     `json:"from"`
+	To      int     `json:"to"`
+	Saddle  int     `json:"saddle"`
+	Barrier float64 `json:"barrier"`
+	// MFPT is τ from minimum From to the target; MFPTQSD is τ averaged over
+	// the quasi-stationary density (1/λ₀ up to rounding).
+	MFPT       float64  `json:"mfpt"`
+	MFPTQSD    float64  `json:"mfpt_qsd"`
+	Iterations *float64 `json:"iterations,omitempty"`
+	// RateFlux is the quasi-stationary current through the faces between
+	// the two basins over the mass in basin From.
+	RateFlux float64 `json:"rate_flux"`
+	// RatePrincipal is λ₀, the decay rate of the quasi-stationary density.
+	RatePrincipal float64 `json:"rate_principal"`
+	// RateHill is outflow over mass with reinjection at the minimum (the
+	// Hill relation makes it 1/τ of the reinjection cell).
+	RateHill float64 `json:"rate_hill"`
+	// RateSurvival is the fitted tail rate of the survival curve.
+	RateSurvival *float64     `json:"rate_survival"`
+	Survival     *SurvivalFit `json:"survival,omitempty"`
+	// RateSpectral is λ₁·π_To/(π_From + π_To).
+	RateSpectral *float64 `json:"rate_spectral"`
+	Theory       Theory   `json:"theory"`
+	// Ratios compare every estimate with 1/MFPT.
+	Ratios map[string]float64 `json:"ratios_to_inverse_mfpt"`
+}
+
+// Result is the outcome of Analyze.
+type Result struct {
+	Convention  string             `json:"convention"`
+	Target      string             `json:"target"`
+	Minima      []landscape.Point  `json:"-"`
+	Saddles     []landscape.Saddle `json:"-"`
+	Spectral    []SpectralPair     `json:"spectral,omitempty"`
+	Transitions []Transition       `json:"transitions"`
+}
+
+// SpectralPair is the slowest relaxation rate of the two-basin system of a
+// saddle and the stationary masses of the two basins.
+type SpectralPair struct {
+	Saddle  int        `json:"saddle"`
+	Minima  [2]int     `json:"minima"`
+	Lambda1 float64    `json:"lambda1"`
+	Masses  [2]float64 `json:"stationary_masses"`
+}
+
+// Analyze measures every transition across every saddle of p.Critical that
+// connects two minima.
+func Analyze(ctx context.Context, p Problem, s Settings) (*Result, error) {
+	c := p.Critical
+	if c == nil || p.Basins == nil {
+		return nil, errors.New("escape: needs the critical points and basins")
+	}
+	g := p.Base.Grid
+	res := &Result{Convention: p.Base.Convention.String(), Target: s.Target.String(), Minima: c.Minima, Saddles: c.Saddles}
+	if len(c.Saddles) == 0 {
+		return res, nil
+	}
+	d := g.Dim()
+	labels := p.Basins.Labels
+	for k, sd := range c.Saddles {
+		i, j := sd.Connects[0], sd.Connects[1]
+		if i < 0 || j < 0 || i == j {
+			continue
+		}
+		var pair *SpectralPair
+		if !s.SkipSpectral {
+			sp, err := spectralPair(p, k, i, j)
+			if err != nil {
+				return nil, fmt.Errorf("escape: spectral estimate for saddle %d: %w", k, err)
+			}
+			pair = sp
+			res.Spectral = append(res.Spectral, *sp)
+		}
+		for side := 0; side < 2; side++ {
+			a, b := sd.Connects[side], sd.Connects[1-side]
+			if err := ctx.Err(); err != nil {
+				return res, err
+			}
+			tr := Transition{From: a, To: b, Saddle: k, Barrier: sd.Loss - c.Minima[a].Loss, Ratios: map[string]float64{}}
+			prob := p.Base
+			prob.Sinks = []operators.Sink{target(p, s, a, b, k)}
+			op, err := operators.Assemble(prob)
+			if err != nil {
+				return nil, fmt.Errorf("escape: %d → %d: %w", a, b, err)
+			}
+			ab, err := solver.NewAbsorbing(op, p.Linear)
+			if err != nil {
+				return nil, fmt.Errorf("escape: %d → %d: %w", a, b, err)
+			}
+			tau, err := ab.MFPT()
+			if err != nil {
+				return nil, fmt.Errorf("escape: %d → %d: %w", a, b, err)
+			}
+			xa := c.Minima[a].X
+			tr.MFPT = g.Interpolate(tau, xa)
+			if p.Noise.SGD() && p.Noise.LR > 0 {
+				it := tr.MFPT / p.Noise.LR
+				tr.Iterations = &it
+			}
+			lam, qsd, err := ab.Principal()
+			if err != nil {
+				return nil, fmt.Errorf("escape: %d → %d: %w", a, b, err)
+			}
+			tr.RatePrincipal = lam
+			vol := g.CellVolume()
+			for cell := range qsd {
+				tr.MFPTQSD += qsd[cell] * tau[cell] * vol
+			}
+			tr.RateFlux = basinFlux(op, qsd, labels, a, b)
+			if start, ok := g.Locate(xa); ok {
+				if _, rate, err := ab.Reinjection(start); err == nil {
+					tr.RateHill = rate
+				}
+			}
+			if !s.SkipSurvival {
+				std := make([]float64, d)
+				dm := make([]float64, d*d)
+				p.Base.Diffusion.At(dm, xa)
+				for q := 0; q < d; q++ {
+					h := c.Minima[a].Hessian[q*d+q]
+					std[q] = math.Max(math.Sqrt(dm[q*d+q]/h), 2*g.H(q))
+				}
+				fit, err := survival(ctx, op, xa, std, tr.MFPT, p.Linear)
+				if err != nil {
+					return nil, fmt.Errorf("escape: %d → %d: %w", a, b, err)
+				}
+				tr.Survival = fit
+				tr.RateSurvival = &fit.Rate
+			}
+			if pair != nil {
+				ia, ib := 0, 1
+				if pair.Minima[0] != a {
+					ia, ib = 1, 0
+				}
+				r := pair.Lambda1 * pair.Masses[ib] / (pair.Masses[ia] + pair.Masses[ib])
+				tr.RateSpectral = &r
+			}
+			tr.Theory = theory(p, a, k, tr.MFPT)
+			inv := 1 / tr.MFPT
+			tr.Ratios["rate_flux"] = tr.RateFlux / inv
+			tr.Ratios["rate_principal"] = tr.RatePrincipal / inv
+			tr.Ratios["rate_hill"] = tr.RateHill / inv
+			if tr.RateSurvival != nil {
+				tr.Ratios["rate_survival"] = *tr.RateSurvival / inv
+			}
+			if tr.RateSpectral != nil {
+				tr.Ratios["rate_spectral"] = *tr.RateSpectral / inv
+			}
+			if ek := tr.Theory.EyringKramers; ek != nil {
+				tr.Ratios["eyring_kramers"] = *ek / inv
+			}
+			if sg := tr.Theory.SGD; sg != nil {
+				tr.Ratios["sgd_s_half"] = (1 / sg.TauHalf) / inv
+			}
+			if lp := tr.Theory.Laplace; lp != nil {
+				tr.Ratios["laplace"] = (1 / lp.Tau) / inv
+			}
+			res.Transitions = append(res.Transitions, tr)
+		}
+	}
+	return res, nil
+}
+
+// target builds the absorbing set that stands for arrival at minimum b.
+func target(p Problem, s Settings, a, b, k int) operators.Sink {
+	c := p.Critical
+	switch s.Target {
+	case Basin:
+		cells := make(operators.Cells, len(p.Basins.Labels))
+		for i, l := range p.Basins.Labels {
+			cells[i] = l == b
+		}
+		return cells
+	case Ball:
+		r := s.Radius
+		if r <= 0 {
+			r = 2 * maxH(p)
+		}
+		return operators.Ball{Center: c.Minima[b].X, Radius: r}
+	}
+	return newBeyond(c.Minima[b].X, c.Saddles[k].X, b, p.Basins)
+}
+
+func maxH(p Problem) float64 {
+	h := 0.0
+	for k := 0; k < p.Base.Grid.Dim(); k++ {
+		h = math.Max(h, p.Base.Grid.H(k))
+	}
+	return h
+}
+
+// basinFlux returns the current of density q from basin a into basin b
+// through the faces they share, over the mass of q in basin a.
+func basinFlux(op *operators.Operator, q []float64, labels []int, a, b int) float64 {
+	g := op.Grid
+	cur := op.Current(q)
+	flux, mass := 0.0, 0.0
+	for c, l := range labels {
+		if l != a {
+			continue
+		}
+		mass += q[c]
+		for k := 0; k < g.Dim(); k++ {
+			area := g.FaceArea(k)
+			if up, ok := g.Neighbor(c, k, +1); ok && labels[up] == b {
+				flux += cur.High[k][c] * area
+			}
+			if dn, ok := g.Neighbor(c, k, -1); ok && labels[dn] == b {
+				flux -= cur.High[k][dn] * area
+			}
+		}
+	}
+	return flux / (mass * g.CellVolume())
+}
+
+// theory evaluates the analytic estimates for a → over saddle k.
+func theory(p Problem, a, k int, tau float64) Theory {
+	c := p.Critical
+	mn, sd := c.Minima[a], c.Saddles[k]
+	var th Theory
+	if p.Noise.Model == "white" && p.Noise.T > 0 {
+		r := eyringKramers(mn, sd, p.Noise.T)
+		th.EyringKramers = &r
+	}
+	th.Laplace = laplace(p.Base.Loss, p.Base.Diffusion, mn, sd)
+	if p.Noise.SGD() && p.Noise.LR > 0 && p.Noise.Batch > 0 {
+		dPhi := math.NaN()
+		if th.Laplace != nil {
+			dPhi = th.Laplace.Exponent
+		}
+		th.SGD = sgdTheory(mn, sd, p.Noise, tau, dPhi)
+	}
+	return th
+}
+
+// spectralPair computes λ₁ of the reflecting operator restricted to the
+// basins of minima i and j (the whole operator when they are the only
+// basins), and the stationary masses of the two basins.
+func spectralPair(p Problem, k, i, j int) (*SpectralPair, error) {
+	prob := p.Base
+	prob.Sinks = nil
+	op, err := operators.Assemble(prob)
+	if err != nil {
+		return nil, err
+	}
+	labels := p.Basins.Labels
+	keep := make([]bool, len(labels))
+	all := true
+	for c, l := range labels {
+		keep[c] = l == i || l == j
+		all = all && keep[c]
+	}
+	a := op.A
+	var idx []int
+	if !all {
+		a, idx = closedSubsystem(op.A, keep)
+	}
+	lam, _, pi, err := solver.SpectralGap(a, op.IsMarkov(), p.Linear)
+	if err != nil {
+		return nil, err
+	}
+	sp := &SpectralPair{Saddle: k, Minima: [2]int{i, j}, Lambda1: lam}
+	for r, v := range pi {
+		c := r
+		if idx != nil {
+			c = idx[r]
+		}
+		switch labels[c] {
+		case i:
+			sp.Masses[0] += v
+		case j:
+			sp.Masses[1] += v
+		}
+	}
+	return sp, nil
+}
+
+// closedSubsystem restricts the generator a to the kept cells and moves the
+// flow that left them back onto the diagonal, so that columns sum to zero:
+// the dynamics within the kept cells with reflecting walls where they meet
+// the others.
+func closedSubsystem(a *sparse.CSR, keep []bool) (*sparse.CSR, []int) {
+	raw := a.RawMatrix()
+	n := raw.I
+	pos := make([]int, n)
+	var idx []int
+	for c := 0; c < n; c++ {
+		pos[c] = -1
+		if keep[c] {
+			pos[c] = len(idx)
+			idx = append(idx, c)
+		}
+	}
+	// Column sums of the kept block, without the diagonal.
+	out := make([]float64, len(idx))
+	indptr := []int{0}
+	var ind []int
+	var data []float64
+	for _, c := range idx {
+		for q := raw.Indptr[c]; q < raw.Indptr[c+1]; q++ {
+			j := pos[raw.Ind[q]]
+			if j < 0 {
+				continue
+			}
+			ind = append(ind, j)
+			data = append(data, raw.Data[q])
+			if raw.Ind[q] != c {
+				out[j] += raw.Data[q]
+			}
+		}
+		indptr = append(indptr, len(ind))
+	}
+	for r := range idx {
+		for q := indptr[r]; q < indptr[r+1]; q++ {
+			if ind[q] == r {
+				data[q] = -out[r]
+			}
+		}
+	}
+	return sparse.NewCSR(len(idx), len(idx), indptr, ind, data), idx
+}

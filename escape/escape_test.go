@@ -1,0 +1,186 @@
+package escape_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"testing"
+
+	"github.com/fpsolve/fpsolve/escape"
+	"github.com/fpsolve/fpsolve/scenario"
+)
+
+type reference struct {
+	White []struct {
+		Tilt, T, AToC, CToA, Lambda0, Lambda1 float64
+	}
+	SGDLocal []struct {
+		Tilt, Eta, B, AToC, CToA, Lambda0, Lambda1, S, SExp, TauHalf, DPhi, Laplace float64
+	}
+	FlatSharp struct{ Beta, T, MFPT, EKFlat float64 }
+}
+
+// loadReference reads testdata/reference.json (copied from shared/reference).
+func loadReference(t *testing.T) reference {
+	b, err := os.ReadFile("testdata/reference.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw struct {
+		White []map[string]float64 `json:"white"`
+		SGD   []map[string]float64 `json:"sgd_local"`
+		FS    map[string]float64   `json:"flat_sharp"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatal(err)
+	}
+	var r reference
+	for _, m := range raw.White {
+		r.White = append(r.White, struct{ Tilt, T, AToC, CToA, Lambda0, Lambda1 float64 }{m["tilt"], m["T"], m["a_to_c"], m["c_to_a"], m["lambda0_at_c"], m["lambda1"]})
+	}
+	for _, m := range raw.SGD {
+		r.SGDLocal = append(r.SGDLocal, struct {
+			Tilt, Eta, B, AToC, CToA, Lambda0, Lambda1, S, SExp, TauHalf, DPhi, Laplace float64
+		}{m["tilt"], m["eta"], m["B"], m["a_to_c"], m["c_to_a"], m["lambda0_at_c"], m["lambda1"], m["s"], m["s_exp"], m["tau_half"], m["dphi"], m["laplace"]})
+	}
+	r.FlatSharp.Beta, r.FlatSharp.T, r.FlatSharp.MFPT, r.FlatSharp.EKFlat = raw.FS["beta"], raw.FS["T"], raw.FS["mfpt"], raw.FS["ek_rate_flat"]
+	return r
+}
+
+// analyze builds the scenario and runs the escape analysis.
+func analyze(t *testing.T, yaml string, s escape.Settings) *escape.Result {
+	t.Helper()
+	sc, err := scenario.Parse([]byte(yaml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := scenario.Build(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := m.EscapeProblem()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := escape.Analyze(context.Background(), p, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func near(got, want, rel float64) bool { return math.Abs(got/want-1) <= rel }
+
+// transition returns the transition from minimum i.
+func transition(t *testing.T, res *escape.Result, from int) escape.Transition {
+	for _, tr := range res.Transitions {
+		if tr.From == from {
+			return tr
+		}
+	}
+	t.Fatalf("no transition from %d in %+v", from, res.Transitions)
+	return escape.Transition{}
+}
+
+// checkFour checks the four estimators against the exact values: MFPT
+// against τ(a→c), flux and survival against λ₀ (absorption at c), spectral
+// λ₁ against λ₁ (reflecting), all within 1e-3 relative (4000 cells).
+func checkFour(t *testing.T, name string, res *escape.Result, aToC, cToA, lambda0, lambda1 float64) {
+	t.Helper()
+	// Minimum 0 is the deeper (left) well a, minimum 1 the right well c.
+	left, right := transition(t, res, 0), transition(t, res, 1)
+	if !near(left.MFPT, aToC, 1e-3) || !near(right.MFPT, cToA, 1e-3) {
+		t.Errorf("%s: MFPT %g, %g; want %g, %g", name, left.MFPT, right.MFPT, aToC, cToA)
+	}
+	if !near(left.RateFlux, lambda0, 1e-3) {
+		t.Errorf("%s: flux rate %g, want λ₀ = %g", name, left.RateFlux, lambda0)
+	}
+	if left.RateSurvival == nil || !near(*left.RateSurvival, lambda0, 1e-3) {
+		t.Errorf("%s: survival rate %v, want λ₀ = %g (fit %+v)", name, *left.RateSurvival, lambda0, *left.Survival)
+	}
+	if len(res.Spectral) != 1 || !near(res.Spectral[0].Lambda1, lambda1, 1e-3) {
+		t.Errorf("%s: spectral %+v, want λ₁ = %g", name, res.Spectral, lambda1)
+	}
+	// Hill relation and the QSD identity hold to solver precision.
+	if !near(left.MFPTQSD*left.RatePrincipal, 1, 1e-9) {
+		t.Errorf("%s: ⟨τ⟩_QSD·λ₀ = %g", name, left.MFPTQSD*left.RatePrincipal)
+	}
+}
+
+func TestWhiteNoise1D(t *testing.T) {
+	ref := loadReference(t)
+	for _, c := range ref.White {
+		name := fmt.Sprintf("white tilt=%g T=%g", c.Tilt, c.T)
+		res := analyze(t, fmt.Sprintf(`
+landscape: {builtin: double-well, params: {tilt: %g}}
+domain: [[-2.5, 2.5]]
+cells: [4000]
+noise: {model: white, temperature: %g}
+`, c.Tilt, c.T), escape.Settings{})
+		checkFour(t, name, res, c.AToC, c.CToA, c.Lambda0, c.Lambda1)
+		if tr := transition(t, res, 0); tr.Theory.EyringKramers == nil || tr.Theory.SGD != nil {
+			t.Errorf("%s: theory %+v", name, tr.Theory)
+		}
+	}
+}
+
+// TestSGDLocal1D also checks the fitted s of Theorem 3.2 against the
+// reference (s for which τ(s) equals the exact τ(a→c)) within 1e-3, the
+// exponent-only s and the Itô Laplace estimate (its exponent is ΔΦ; the
+// quadrature along the path is accurate to 1e-6).
+func TestSGDLocal1D(t *testing.T) {
+	ref := loadReference(t)
+	for _, c := range ref.SGDLocal {
+		name := fmt.Sprintf("sgd-local tilt=%g B=%g", c.Tilt, c.B)
+		res := analyze(t, fmt.Sprintf(`
+landscape: {builtin: double-well, params: {tilt: %g}}
+domain: [[-2.5, 2.5]]
+cells: [4000]
+noise: {model: sgd-local, lr: %g, batch: %g, psd: abs, epsilon: 0, floor: 0}
+`, c.Tilt, c.Eta, c.B), escape.Settings{})
+		checkFour(t, name, res, c.AToC, c.CToA, c.Lambda0, c.Lambda1)
+		tr := transition(t, res, 0)
+		sg := tr.Theory.SGD
+		if sg == nil {
+			t.Fatalf("%s: no SGD theory", name)
+		}
+		if !(math.Abs(sg.S-c.S) <= 1e-3) || !sg.SInRange {
+			t.Errorf("%s: s = %.6f, want %.6f", name, sg.S, c.S)
+		}
+		if !(math.Abs(sg.SExponent-c.SExp) <= 1e-3) {
+			t.Errorf("%s: exponent-only s = %.6f, want %.6f", name, sg.SExponent, c.SExp)
+		}
+		if !near(sg.TauHalf, c.TauHalf, 1e-9) {
+			t.Errorf("%s: τ(½) = %g, want %g", name, sg.TauHalf, c.TauHalf)
+		}
+		if lp := tr.Theory.Laplace; lp == nil || !(math.Abs(lp.Exponent-c.DPhi) <= 1e-6*c.DPhi) || !near(lp.Tau, c.Laplace, 1e-5) {
+			t.Errorf("%s: Laplace %+v, want ΔΦ = %g, τ = %g", name, lp, c.DPhi, c.Laplace)
+		}
+	}
+}
+
+// TestFlatSharp2D: the white-noise MFPT from the flat minimum to the line
+// x = 1 within 1e-3 of the reference, flux-over-population within 1% of
+// 1/MFPT, and the Eyring–Kramers rate printed (checked against the
+// reference's value).
+func TestFlatSharp2D(t *testing.T) {
+	ref := loadReference(t).FlatSharp
+	res := analyze(t, fmt.Sprintf(`
+landscape: {builtin: flat-sharp, params: {beta: %g}}
+domain: [[-2.5, 2.5], [-2, 2]]
+cells: [200, 160]
+noise: {model: white, temperature: %g}
+`, ref.Beta, ref.T), escape.Settings{SkipSurvival: true})
+	tr := transition(t, res, 0)
+	if !near(tr.MFPT, ref.MFPT, 1e-3) {
+		t.Errorf("MFPT %g, want %g", tr.MFPT, ref.MFPT)
+	}
+	if !near(tr.RateFlux*tr.MFPT, 1, 0.01) {
+		t.Errorf("flux rate × MFPT = %g", tr.RateFlux*tr.MFPT)
+	}
+	if ek := tr.Theory.EyringKramers; ek == nil || !near(*ek, ref.EKFlat, 1e-9) {
+		t.Errorf("Eyring–Kramers %v, want %g", ek, ref.EKFlat)
+	}
+}
