@@ -331,7 +331,6 @@ func (m *Model) SinkMask() []bool {
 	return mask
 }
 
-
 // EscapeProblem returns the problem of the escape analysis: the operator
 // problem without the scenario's targets, the critical points, the basins
 // and the noise parameters of the analytic formulas.

@@ -124,4 +124,3 @@ func maxAbs(v []float64) float64 {
 	}
 	return m
 }
-
