@@ -234,9 +234,48 @@ output: {formats: []}
 	}
 }
 
+// TestEscapeJSON checks the §6 fields of escape on the default scenario
+// and that the estimators agree with 1/MFPT to the order the physics
+// allows (QSD vs start at the minimum: within 2% here).
+func TestEscapeJSON(t *testing.T) {
+	code, out, stderr := fpsolve(t, "escape", "--json", "-", "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var res struct {
+		Minima      []map[string]any
+		Saddles     []map[string]any
+		Transitions []struct {
+			From, To, Saddle int
+			Barrier, MFPT    float64
+			RateFlux         float64 `json:"rate_flux"`
+			RateSurvival     float64 `json:"rate_survival"`
+			RateSpectral     float64 `json:"rate_spectral"`
+			Theory           map[string]any
+			Iterations       float64
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Minima) != 2 || len(res.Saddles) != 1 || len(res.Transitions) != 2 {
+		t.Fatalf("escape JSON: %d minima, %d saddles, %d transitions", len(res.Minima), len(res.Saddles), len(res.Transitions))
+	}
+	for _, tr := range res.Transitions {
+		for name, r := range map[string]float64{"flux": tr.RateFlux, "survival": tr.RateSurvival, "spectral": tr.RateSpectral} {
+			if !(math.Abs(r*tr.MFPT-1) <= 0.02) {
+				t.Errorf("%d→%d: %s rate × MFPT = %g", tr.From, tr.To, name, r*tr.MFPT)
+			}
+		}
+		if tr.Theory["sgd"] == nil || !(math.Abs(tr.Iterations*0.1/tr.MFPT-1) <= 1e-12) {
+			t.Errorf("%d→%d: theory %v, iterations %g", tr.From, tr.To, tr.Theory, tr.Iterations)
+		}
+	}
+}
+
 // TestNotYetCommands checks that unbuilt commands say so and fail.
 func TestNotYetCommands(t *testing.T) {
-	for _, c := range []string{"escape", "sweep", "simulate"} {
+	for _, c := range []string{"sweep", "simulate"} {
 		code, _, stderr := fpsolve(t, c)
 		if code != 1 || !strings.Contains(stderr, "not available") {
 			t.Errorf("%s: exit %d, %q", c, code, stderr)
