@@ -3,8 +3,9 @@ package escape
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math"
+	"runtime"
+	"sync"
 
 	"github.com/james-bowman/sparse"
 
@@ -67,6 +68,8 @@ type Transition struct {
 	Theory       Theory   `json:"theory"`
 	// Ratios compare every estimate with 1/MFPT.
 	Ratios map[string]float64 `json:"ratios_to_inverse_mfpt"`
+	// Notes say why an estimate is missing.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Result is the outcome of Analyze.
@@ -95,115 +98,175 @@ func Analyze(ctx context.Context, p Problem, s Settings) (*Result, error) {
 	if c == nil || p.Basins == nil {
 		return nil, errors.New("escape: needs the critical points and basins")
 	}
-	g := p.Base.Grid
 	res := &Result{Convention: p.Base.Convention.String(), Target: s.Target.String(), Minima: c.Minima, Saddles: c.Saddles}
 	if len(c.Saddles) == 0 {
 		return res, nil
 	}
-	d := g.Dim()
-	labels := p.Basins.Labels
+	// Transitions and the spectral estimates are independent: compute them
+	// in parallel, one per CPU (each holds its own factorizations), keeping
+	// the order of saddles.
+	type pairJob struct {
+		k, i, j int
+		pair    *SpectralPair
+		err     error
+	}
+	var jobs []*Transition
+	var pairJobs []*pairJob
 	for k, sd := range c.Saddles {
 		i, j := sd.Connects[0], sd.Connects[1]
 		if i < 0 || j < 0 || i == j {
 			continue
 		}
-		var pair *SpectralPair
 		if !s.SkipSpectral {
-			sp, err := spectralPair(p, k, i, j)
-			if err != nil {
-				return nil, fmt.Errorf("escape: spectral estimate for saddle %d: %w", k, err)
-			}
-			pair = sp
-			res.Spectral = append(res.Spectral, *sp)
+			pairJobs = append(pairJobs, &pairJob{k: k, i: i, j: j})
 		}
 		for side := 0; side < 2; side++ {
 			a, b := sd.Connects[side], sd.Connects[1-side]
-			if err := ctx.Err(); err != nil {
-				return res, err
-			}
-			tr := Transition{From: a, To: b, Saddle: k, Barrier: sd.Loss - c.Minima[a].Loss, Ratios: map[string]float64{}}
-			prob := p.Base
-			prob.Sinks = []operators.Sink{target(p, s, a, b, k)}
-			op, err := operators.Assemble(prob)
-			if err != nil {
-				return nil, fmt.Errorf("escape: %d → %d: %w", a, b, err)
-			}
-			ab, err := solver.NewAbsorbing(op, p.Linear)
-			if err != nil {
-				return nil, fmt.Errorf("escape: %d → %d: %w", a, b, err)
-			}
-			tau, err := ab.MFPT()
-			if err != nil {
-				return nil, fmt.Errorf("escape: %d → %d: %w", a, b, err)
-			}
-			xa := c.Minima[a].X
-			tr.MFPT = g.Interpolate(tau, xa)
-			if p.Noise.SGD() && p.Noise.LR > 0 {
-				it := tr.MFPT / p.Noise.LR
-				tr.Iterations = &it
-			}
-			lam, qsd, err := ab.Principal()
-			if err != nil {
-				return nil, fmt.Errorf("escape: %d → %d: %w", a, b, err)
-			}
-			tr.RatePrincipal = lam
-			vol := g.CellVolume()
-			for cell := range qsd {
-				tr.MFPTQSD += qsd[cell] * tau[cell] * vol
-			}
-			tr.RateFlux = basinFlux(op, qsd, labels, a, b)
-			if start, ok := g.Locate(xa); ok {
-				if _, rate, err := ab.Reinjection(start); err == nil {
-					tr.RateHill = rate
-				}
-			}
-			if !s.SkipSurvival {
-				std := make([]float64, d)
-				dm := make([]float64, d*d)
-				p.Base.Diffusion.At(dm, xa)
-				for q := 0; q < d; q++ {
-					h := c.Minima[a].Hessian[q*d+q]
-					std[q] = math.Max(math.Sqrt(dm[q*d+q]/h), 2*g.H(q))
-				}
-				fit, err := survival(ctx, op, xa, std, tr.MFPT, p.Linear)
-				if err != nil {
-					return nil, fmt.Errorf("escape: %d → %d: %w", a, b, err)
-				}
-				tr.Survival = fit
-				tr.RateSurvival = &fit.Rate
-			}
-			if pair != nil {
-				ia, ib := 0, 1
-				if pair.Minima[0] != a {
-					ia, ib = 1, 0
-				}
-				r := pair.Lambda1 * pair.Masses[ib] / (pair.Masses[ia] + pair.Masses[ib])
-				tr.RateSpectral = &r
-			}
-			tr.Theory = theory(p, a, k, tr.MFPT)
-			inv := 1 / tr.MFPT
-			tr.Ratios["rate_flux"] = tr.RateFlux / inv
-			tr.Ratios["rate_principal"] = tr.RatePrincipal / inv
-			tr.Ratios["rate_hill"] = tr.RateHill / inv
-			if tr.RateSurvival != nil {
-				tr.Ratios["rate_survival"] = *tr.RateSurvival / inv
-			}
-			if tr.RateSpectral != nil {
-				tr.Ratios["rate_spectral"] = *tr.RateSpectral / inv
-			}
-			if ek := tr.Theory.EyringKramers; ek != nil {
-				tr.Ratios["eyring_kramers"] = *ek / inv
-			}
-			if sg := tr.Theory.SGD; sg != nil {
-				tr.Ratios["sgd_s_half"] = (1 / sg.TauHalf) / inv
-			}
-			if lp := tr.Theory.Laplace; lp != nil {
-				tr.Ratios["laplace"] = (1 / lp.Tau) / inv
-			}
-			res.Transitions = append(res.Transitions, tr)
+			jobs = append(jobs, &Transition{From: a, To: b, Saddle: k, Barrier: sd.Loss - c.Minima[a].Loss, Ratios: map[string]float64{}})
 		}
 	}
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	run := func(f func()) {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			f()
+		}()
+	}
+	for _, pj := range pairJobs {
+		run(func() { pj.pair, pj.err = spectralPair(p, pj.k, pj.i, pj.j) })
+	}
+	for _, tr := range jobs {
+		run(func() { measure(ctx, p, s, tr) })
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	for _, pj := range pairJobs {
+		if pj.pair != nil {
+			res.Spectral = append(res.Spectral, *pj.pair)
+		}
+	}
+	for _, tr := range jobs {
+		for _, pj := range pairJobs {
+			if pj.k != tr.Saddle {
+				continue
+			}
+			if pj.err != nil {
+				tr.Notes = append(tr.Notes, "spectral: "+pj.err.Error())
+				continue
+			}
+			spectralRate(tr, pj.pair)
+		}
+		res.Transitions = append(res.Transitions, *tr)
+	}
 	return res, nil
+}
+
+// spectralRate sets the spectral estimate of tr from the two-basin λ₁:
+// γ_ab = λ₁·π_b/(π_a + π_b).
+func spectralRate(tr *Transition, pair *SpectralPair) {
+	ia, ib := 0, 1
+	if pair.Minima[0] != tr.From {
+		ia, ib = 1, 0
+	}
+	r := pair.Lambda1 * pair.Masses[ib] / (pair.Masses[ia] + pair.Masses[ib])
+	tr.RateSpectral = &r
+	if tr.MFPT > 0 {
+		tr.Ratios["rate_spectral"] = r * tr.MFPT
+	}
+}
+
+// measure fills in the estimates of one transition. An estimator that
+// fails leaves its field empty and a note saying why; the others go on.
+func measure(ctx context.Context, p Problem, s Settings, tr *Transition) {
+	c := p.Critical
+	g := p.Base.Grid
+	d := g.Dim()
+	a, b, k := tr.From, tr.To, tr.Saddle
+	note := func(what string, err error) { tr.Notes = append(tr.Notes, what+": "+err.Error()) }
+	xa := c.Minima[a].X
+	tr.Theory = theory(p, a, k, math.NaN())
+	prob := p.Base
+	prob.Sinks = []operators.Sink{target(p, s, a, b, k)}
+	op, err := operators.Assemble(prob)
+	if err != nil {
+		note("operator", err)
+		return
+	}
+	ab, err := solver.NewAbsorbing(op, p.Linear)
+	if err != nil {
+		note("factorization", err)
+		return
+	}
+	tau, err := ab.MFPT()
+	if err != nil {
+		note("mfpt", err)
+		return
+	}
+	tr.MFPT = g.Interpolate(tau, xa)
+	if p.Noise.SGD() && p.Noise.LR > 0 {
+		it := tr.MFPT / p.Noise.LR
+		tr.Iterations = &it
+	}
+	tr.Theory = theory(p, a, k, tr.MFPT)
+	if lam, qsd, err := ab.Principal(); err != nil {
+		note("principal mode", err)
+	} else {
+		tr.RatePrincipal = lam
+		vol := g.CellVolume()
+		for cell := range qsd {
+			tr.MFPTQSD += qsd[cell] * tau[cell] * vol
+		}
+		tr.RateFlux = basinFlux(op, qsd, p.Basins.Labels, a, b)
+	}
+	if start, ok := g.Locate(xa); ok {
+		if _, rate, err := ab.Reinjection(start); err != nil {
+			note("reinjection", err)
+		} else {
+			tr.RateHill = rate
+		}
+	}
+	if !s.SkipSurvival {
+		std := make([]float64, d)
+		dm := make([]float64, d*d)
+		p.Base.Diffusion.At(dm, xa)
+		for q := 0; q < d; q++ {
+			h := c.Minima[a].Hessian[q*d+q]
+			std[q] = math.Max(math.Sqrt(dm[q*d+q]/h), 2*g.H(q))
+		}
+		if fit, err := survival(ctx, op, xa, std, tr.MFPT, p.Linear); err != nil {
+			note("survival", err)
+		} else {
+			tr.Survival = fit
+			tr.RateSurvival = &fit.Rate
+		}
+	}
+	inv := 1 / tr.MFPT
+	ratio := func(name string, v float64) {
+		if v != 0 {
+			tr.Ratios[name] = v / inv
+		}
+	}
+	ratio("rate_flux", tr.RateFlux)
+	ratio("rate_principal", tr.RatePrincipal)
+	ratio("rate_hill", tr.RateHill)
+	if tr.RateSurvival != nil {
+		ratio("rate_survival", *tr.RateSurvival)
+	}
+	if ek := tr.Theory.EyringKramers; ek != nil {
+		ratio("eyring_kramers", *ek)
+	}
+	if sg := tr.Theory.SGD; sg != nil {
+		ratio("sgd_s_half", 1/sg.TauHalf)
+	}
+	if lp := tr.Theory.Laplace; lp != nil {
+		ratio("laplace", 1/lp.Tau)
+	}
 }
 
 // target builds the absorbing set that stands for arrival at minimum b.
@@ -274,6 +337,9 @@ func theory(p Problem, a, k int, tau float64) Theory {
 			dPhi = th.Laplace.Exponent
 		}
 		th.SGD = sgdTheory(mn, sd, p.Noise, tau, dPhi)
+		if math.IsNaN(tau) {
+			th.SGD.Assessment = "no measured escape time to fit s to"
+		}
 	}
 	return th
 }
@@ -300,7 +366,17 @@ func spectralPair(p Problem, k, i, j int) (*SpectralPair, error) {
 	if !all {
 		a, idx = closedSubsystem(op.A, keep)
 	}
-	lam, _, pi, err := solver.SpectralGap(a, op.IsMarkov(), p.Linear)
+	hint := make([]float64, len(labels))
+	g := p.Base.Grid
+	g.Sample(hint, func(x []float64) float64 { return -p.Base.Loss.Value(x) })
+	if idx != nil {
+		sub := make([]float64, len(idx))
+		for r, c := range idx {
+			sub[r] = hint[c]
+		}
+		hint = sub
+	}
+	lam, _, pi, err := solver.SpectralGap(a, op.IsMarkov(), hint, p.Linear)
 	if err != nil {
 		return nil, err
 	}

@@ -158,39 +158,54 @@ func (f *gthLU) solve(x, b []float64) {
 // pivot is zero (M singular with zero row sums), b is ignored and x is the
 // null vector of Mᵀ with x[n−1] = 1, all entries ≥ 0.
 func (f *gthLU) solveT(x, b []float64) {
-	n, w, kl := f.n, f.w, f.kl
+	n, w, kl, ku := f.n, f.w, f.kl, f.ku
+	band := f.band
 	y := x
-	last := f.band[(n-1)*w+kl]
+	last := band[(n-1)*w+kl]
 	if last == 0 {
 		for i := range y {
 			y[i] = 0
 		}
 		y[n-1] = 1
 	} else {
-		// Uᵀ·y = b: forward, column i of U is row i of Uᵀ.
+		// Uᵀ·y = b, forward, by columns of Uᵀ (= rows of U, contiguous in
+		// the band): y_k is final once the rows above have been applied.
 		copy(y, b)
-		for i := 0; i < n; i++ {
-			s := y[i]
-			for k := max(0, i-f.ku); k < i; k++ {
-				s -= f.band[k*w-k+kl+i] * y[k]
+		for k := 0; k < n; k++ {
+			rk := k*w - k + kl
+			yk := y[k] / band[rk+k]
+			y[k] = yk
+			if yk != 0 {
+				hi := min(n-1, k+ku)
+				for j, u := range band[rk+k+1 : rk+hi+1] {
+					y[k+1+j] -= u * yk
+				}
 			}
-			y[i] = s / f.band[i*w+kl]
 		}
 	}
-	// Lᵀ·x = y: backward (unit diagonal).
-	for i := n - 1; i >= 0; i-- {
-		s := y[i]
-		for k := i + 1; k <= min(n-1, i+kl); k++ {
-			s -= f.band[k*w-k+kl+i] * x[k]
-		}
-		x[i] = s
-		// The null vector can span e^{±700} between a wall and a well:
-		// rescale what is computed so far before it overflows (values that
-		// underflow are below 1e-300 of the largest and negligible).
-		if last == 0 && s > 1e250 {
-			for k := i; k < n; k++ {
-				x[k] *= 1e-250
+	// Lᵀ·x = y, backward, by rows of L (contiguous): x_k is final once the
+	// rows below have been applied; L has a unit diagonal.
+	for k := n - 1; k >= 0; k-- {
+		xk := x[k]
+		if last == 0 && xk > 1e250 {
+			// The null vector can span e^{±700} between a wall and a well:
+			// rescale what is computed so far before it overflows (values
+			// that underflow are below 1e-300 of the largest).
+			for i := range x[:k+1] {
+				x[i] *= 1e-250
 			}
+			for i := k + 1; i < n; i++ {
+				x[i] *= 1e-250
+			}
+			xk = x[k]
+		}
+		if xk == 0 {
+			continue
+		}
+		rk := k*w - k + kl
+		lo := max(0, k-kl)
+		for i, l := range band[rk+lo : rk+k] {
+			x[lo+i] -= l * xk
 		}
 	}
 }

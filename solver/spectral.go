@@ -21,7 +21,10 @@ import (
 // solves use the sign-preserving GTH factors of the singular a; otherwise
 // a + δI with a tiny δ > 0, whose inverse maps zero-mass vectors to
 // zero-mass vectors, is factorized by package linear.
-func SpectralGap(a *sparse.CSR, markov bool, s linear.Settings) (float64, []float64, []float64, error) {
+//
+// hint, if not nil, should be largest where π is (for example −L sampled on
+// the cells); it saves one factorization on the Markov path.
+func SpectralGap(a *sparse.CSR, markov bool, hint []float64, s linear.Settings) (float64, []float64, []float64, error) {
 	n, _ := a.Dims()
 	if n < 2 {
 		return 0, nil, nil, errors.New("solver: spectral gap needs at least two cells")
@@ -29,26 +32,34 @@ func SpectralGap(a *sparse.CSR, markov bool, s linear.Settings) (float64, []floa
 	pi := make([]float64, n)
 	var solve func(x, b []float64) error
 	if markov && (s.Method == linear.Auto || s.Method == linear.BandLU || s.Method == linear.Thomas) {
-		all := make([]bool, n)
-		for i := range all {
-			all[i] = true
+		r := 0
+		if hint != nil {
+			for i := range hint {
+				if hint[i] > hint[r] {
+					r = i
+				}
+			}
+		} else {
+			all := make([]bool, n)
+			for i := range all {
+				all[i] = true
+			}
+			f, _, err := newGTH(a, all, make([]float64, n))
+			if err != nil {
+				return 0, nil, nil, fmt.Errorf("solver: spectral gap: %w", err)
+			}
+			f.solveT(pi, nil)
+			for i := range pi {
+				if pi[i] > pi[r] {
+					r = i
+				}
+			}
 		}
-		f, _, err := newGTH(a, all, make([]float64, n))
-		if err != nil {
-			return 0, nil, nil, fmt.Errorf("solver: spectral gap: %w", err)
-		}
-		f.solveT(pi, nil)
 		// Solutions of a·x = b (Σb = 0) are fixed up to a multiple of π. Pin
-		// x_r = 0 at the cell r where π is largest: dropping cell r leaves a
+		// x_r = 0 at a cell r where π is large: dropping cell r leaves a
 		// sub-generator whose leak into r is the entry a[r][c] itself, so
 		// the GTH factors stay exact, and removing the π component later
 		// cancels nothing large.
-		r := 0
-		for i := range pi {
-			if pi[i] > pi[r] {
-				r = i
-			}
-		}
 		keep := make([]bool, n)
 		sums := make([]float64, 0, n-1)
 		raw := a.RawMatrix()
@@ -67,6 +78,25 @@ func SpectralGap(a *sparse.CSR, markov bool, s linear.Settings) (float64, []floa
 		fr, idx, err := newGTH(a, keep, sums)
 		if err != nil {
 			return 0, nil, nil, fmt.Errorf("solver: spectral gap: %w", err)
+		}
+		if hint != nil {
+			// π with π_r = 1: the rows other than r read
+			// a_{−r}·π_{−r} = −a[·][r], a right side ≤ 0, so the solve
+			// keeps its signs.
+			col := make([]float64, n-1)
+			for i, c := range idx {
+				for j := raw.Indptr[c]; j < raw.Indptr[c+1]; j++ {
+					if raw.Ind[j] == r {
+						col[i] = -raw.Data[j]
+					}
+				}
+			}
+			y := make([]float64, n-1)
+			fr.solveT(y, col)
+			pi[r] = 1
+			for i, c := range idx {
+				pi[c] = y[i]
+			}
 		}
 		xr, br := make([]float64, n-1), make([]float64, n-1)
 		solve = func(x, b []float64) error {

@@ -21,7 +21,7 @@ func TestSpectralGapReference(t *testing.T) {
 	g := line(-2.5, 2.5, refCells, R, R)
 	check := func(name string, p operators.Problem, want float64) {
 		op := mustAssemble(t, p)
-		lam, u, pi, err := SpectralGap(op.A, op.IsMarkov(), linear.Settings{})
+		lam, u, pi, err := SpectralGap(op.A, op.IsMarkov(), nil, linear.Settings{})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -49,7 +49,7 @@ func TestSpectralGapReference(t *testing.T) {
 	// The general path on a white case (τ ~ 10²: well conditioned).
 	c := ref.White[2]
 	op := mustAssemble(t, operators.Problem{Grid: g, Loss: doubleWell(c.Tilt), Diffusion: operators.White{D: 1, T: c.T}})
-	lam, _, _, err := SpectralGap(op.A, false, linear.Settings{})
+	lam, _, _, err := SpectralGap(op.A, false, nil, linear.Settings{})
 	if err != nil {
 		t.Fatal(err)
 	}
