@@ -1,15 +1,17 @@
 package plot
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/gif"
 	"math"
-	"os"
 
 	vgdraw "gonum.org/v1/plot/vg/draw"
+
+	"github.com/fpsolve/fpsolve/internal/atomicfile"
 )
 
 // Size and timing of animation frames.
@@ -100,23 +102,18 @@ func quantize(im image.Image) *image.Paletted {
 }
 
 // writeGIF quantizes the images to gifPalette and writes them to path as an animation that loops forever.
-func writeGIF(path string, imgs []image.Image) (err error) {
+func writeGIF(path string, imgs []image.Image) error {
 	anim := &gif.GIF{LoopCount: 0}
 	for _, im := range imgs {
 		anim.Image = append(anim.Image, quantize(im))
 		anim.Delay = append(anim.Delay, gifDelay)
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("plot: %w", err)
-	}
-	defer func() {
-		if e := f.Close(); err == nil && e != nil {
-			err = fmt.Errorf("plot: %w", e)
-		}
-	}()
-	if err := gif.EncodeAll(f, anim); err != nil {
+	var buf bytes.Buffer
+	if err := gif.EncodeAll(&buf, anim); err != nil {
 		return fmt.Errorf("plot: writing %s: %w", path, err)
+	}
+	if err := atomicfile.Write(path, buf.Bytes()); err != nil {
+		return fmt.Errorf("plot: %w", err)
 	}
 	return nil
 }

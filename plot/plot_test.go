@@ -252,8 +252,12 @@ func TestErrors(t *testing.T) {
 	if err := GIF2D(nil, path); err == nil {
 		t.Error("GIF2D without frames gave no error")
 	}
-	if err := d.Save(filepath.Join(dir, "missing", "x.png")); err == nil {
-		t.Error("Save into a missing directory gave no error")
+	// Missing directories are created; a path under a regular file cannot be.
+	if err := d.Save(filepath.Join(dir, "missing", "x.png")); err != nil {
+		t.Errorf("Save into a new directory: %v", err)
+	}
+	if err := d.Save(filepath.Join(dir, "missing", "x.png", "y.png")); err == nil {
+		t.Error("Save below a regular file gave no error")
 	}
 }
 

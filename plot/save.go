@@ -1,10 +1,10 @@
 package plot
 
 import (
+	"bytes"
 	"fmt"
 	"image"
 	"image/color"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -13,6 +13,8 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgpdf"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/fpsolve/fpsolve/internal/atomicfile"
 )
 
 // pngDPI is the resolution of saved PNG files: a 5.6 in wide figure is
@@ -45,7 +47,7 @@ func newCanvas(path string, w, h vg.Length) (vg.CanvasWriterTo, error) {
 
 // save paints a w×h figure into the file at path, in the format named by
 // its extension.
-func save(path string, w, h vg.Length, paint painter) (err error) {
+func save(path string, w, h vg.Length, paint painter) error {
 	c, err := newCanvas(path, w, h)
 	if err != nil {
 		return err
@@ -57,17 +59,13 @@ func save(path string, w, h vg.Length, paint painter) (err error) {
 		dc.Fill(dc.Rectangle.Path())
 	}
 	paint(dc)
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("plot: %w", err)
-	}
-	defer func() {
-		if e := f.Close(); err == nil && e != nil {
-			err = fmt.Errorf("plot: %w", e)
-		}
-	}()
-	if _, err := c.WriteTo(f); err != nil {
+	var buf bytes.Buffer
+	if _, err := c.WriteTo(&buf); err != nil {
 		return fmt.Errorf("plot: writing %s: %w", path, err)
+	}
+	// Atomic: a killed run never leaves a truncated picture behind.
+	if err := atomicfile.Write(path, buf.Bytes()); err != nil {
+		return fmt.Errorf("plot: %w", err)
 	}
 	return nil
 }

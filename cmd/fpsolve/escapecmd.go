@@ -87,6 +87,12 @@ func printEscape(w io.Writer, res *escape.Result, eta float64) {
 		row := func(name string, rate float64) {
 			fmt.Fprintf(w, "  %-42s %-14.6g %-14.6g %.5f\n", name, rate, 1/rate, rate*tr.MFPT)
 		}
+		if tr.MFPT == 0 {
+			for _, n := range tr.Notes {
+				fmt.Fprintf(w, "  not measured — %s\n", n)
+			}
+			continue
+		}
 		row("MFPT from the minimum", 1/tr.MFPT)
 		row("MFPT averaged over the QSD", 1/tr.MFPTQSD)
 		row("flux over population (QSD)", tr.RateFlux)
@@ -114,7 +120,10 @@ func printEscape(w io.Writer, res *escape.Result, eta float64) {
 		if tr.Iterations != nil {
 			fmt.Fprintf(w, "  MFPT = %.6g time units = %.6g SGD iterations (η = %g)\n", tr.MFPT, *tr.Iterations, eta)
 		}
-		if sg := th.SGD; sg != nil {
+		for _, n := range tr.Notes {
+			fmt.Fprintf(w, "  not measured — %s\n", n)
+		}
+		if sg := th.SGD; sg != nil && tr.MFPT > 0 {
 			fmt.Fprintf(w, "  fitted s = %.4f (with the det factor %.4f; exponent alone %.4f); H_ae = %.4g, |H_be| = %.4g\n", sg.S, sg.SWithDet, sg.SExponent, sg.HAE, sg.HBE)
 			fmt.Fprintf(w, "  %s\n", sg.Assessment)
 		}

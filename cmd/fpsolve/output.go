@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
-	"strconv"
 
-	"github.com/fpsolve/fpsolve/grid"
 	"github.com/fpsolve/fpsolve/internal/atomicfile"
 	"github.com/fpsolve/fpsolve/scenario"
 )
@@ -58,41 +56,6 @@ func formats(m *scenario.Model, f string) bool {
 		}
 	}
 	return false
-}
-
-// writeDensityCSV writes densities on the grid as CSV: in 1-D one column per
-// density (x, then one column per label); in 2-D and 3-D the long format
-// x, y[, z], then one column per label.
-func writeDensityCSV(path string, g *grid.Grid, labels []string, fields [][]float64) error {
-	var b bytes.Buffer
-	axes := []string{"x", "y", "z"}[:g.Dim()]
-	for i, a := range axes {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(a)
-	}
-	for _, l := range labels {
-		b.WriteByte(',')
-		b.WriteString(l)
-	}
-	b.WriteByte('\n')
-	x := make([]float64, g.Dim())
-	for c := 0; c < g.Len(); c++ {
-		g.Center(c, x)
-		for i, v := range x {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(strconv.FormatFloat(v, 'g', 10, 64))
-		}
-		for _, f := range fields {
-			b.WriteByte(',')
-			b.WriteString(strconv.FormatFloat(f[c], 'g', 12, 64))
-		}
-		b.WriteByte('\n')
-	}
-	return atomicfile.Write(path, b.Bytes())
 }
 
 // outPath returns the path of a file in the output directory.

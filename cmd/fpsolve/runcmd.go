@@ -11,6 +11,8 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/fpsolve/fpsolve/export"
+	"github.com/fpsolve/fpsolve/plot"
 	"github.com/fpsolve/fpsolve/scenario"
 	"github.com/fpsolve/fpsolve/solver"
 )
@@ -39,6 +41,7 @@ type runResult struct {
 
 func runCmd(o *options) *cobra.Command {
 	var printScenario bool
+	var exportOperator string
 	cmd := &cobra.Command{
 		Use:   "run [scenario.yaml]",
 		Short: "evolve the density: snapshots, moments, basin masses, survival",
@@ -50,7 +53,8 @@ the run cleanly and keeps every snapshot taken so far.`,
 		Example: `  fpsolve run
   fpsolve run --print-scenario > my.yaml
   fpsolve run testdata/scenarios/flat-sharp-2d.yaml --json out/run.json
-  fpsolve run --set noise.batch=8 --set time.end=1000 --json -`,
+  fpsolve run --set noise.batch=8 --set time.end=1000 --json -
+  fpsolve run testdata/scenarios/flat-sharp-2d.yaml --export-operator A.mtx`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			m, err := o.load(args)
@@ -65,6 +69,18 @@ the run cleanly and keeps every snapshot taken so far.`,
 				_, err = o.stdout.Write(b)
 				return err
 			}
+			if exportOperator != "" {
+				op, err := m.Operator()
+				if err != nil {
+					return err
+				}
+				comment := fmt.Sprintf("fpsolve generator A of %q (dP/dt = A·P): %v cells, convention %s; cell index i + Nx·j + Nx·Ny·k", m.Scenario.Name, m.Scenario.Cells, m.Convention)
+				if err := export.WriteMatrixMarket(exportOperator, op.A, comment); err != nil {
+					return err
+				}
+				o.logf("wrote %s (%d×%d, %d nonzeros)\n", exportOperator, m.Grid.Len(), m.Grid.Len(), op.A.NNZ())
+				return nil
+			}
 			if m.Scenario.Time.End <= 0 {
 				return scenario.Problems{{Path: "time.end", Value: "0", Msg: "run needs a time span: set time.end (and time.dt), e.g. --set time.end=100"}}
 			}
@@ -72,6 +88,7 @@ the run cleanly and keeps every snapshot taken so far.`,
 		},
 	}
 	cmd.Flags().BoolVar(&printScenario, "print-scenario", false, "print the resolved scenario (defaults filled, --set applied) and exit")
+	cmd.Flags().StringVar(&exportOperator, "export-operator", "", "write the generator matrix A (dP/dt = A·P, with the targets as sinks) to `FILE` in MatrixMarket format and exit")
 	return cmd
 }
 
@@ -89,8 +106,11 @@ func (o *options) evolve(ctx context.Context, m *scenario.Model) error {
 	}
 	absorbing := len(m.Sinks) > 0 || hasAbsorbingFace(g)
 	res := runResult{Snapshots: []snapshot{}}
-	var densities [][]float64
-	var labels []string
+	// The initial state goes into the pictures and data files (not into the
+	// §6 snapshots, which start at the first output time).
+	densities := [][]float64{append([]float64(nil), p...)}
+	labels := []string{"P(t=0)"}
+	times := []float64{0}
 	record := func(t float64, p []float64) error {
 		mean, cov := make([]float64, d), make([]float64, d*d)
 		mass := g.Covariance(cov, mean, p)
@@ -105,11 +125,13 @@ func (o *options) evolve(ctx context.Context, m *scenario.Model) error {
 		res.Snapshots = append(res.Snapshots, snapshot{T: t, Mass: mass, Mean: mean, Cov: c, Basins: basins})
 		densities = append(densities, append([]float64(nil), p...))
 		labels = append(labels, fmt.Sprintf("P(t=%g)", t))
+		times = append(times, t)
 		return nil
 	}
 	if absorbing {
 		res.Survival = append(res.Survival, survivalPoint{T: 0, Mass: g.Mass(p)})
 	}
+
 	end := m.Scenario.Time.End
 	bar := o.progress(end)
 	started := time.Now()
@@ -142,7 +164,11 @@ func (o *options) evolve(ctx context.Context, m *scenario.Model) error {
 		o.logf("warning: the density went negative (mass %.3g below zero): cross-diffusion is under-resolved; refine the grid\n", stats.NegativeMass)
 	}
 	// Write what we have, also after an interruption.
-	if err := o.writeRun(m, &res, labels, densities); err != nil {
+	fs := fieldSet{name: "density", title: m.Scenario.Name, times: times, fields: densities, labels: labels}
+	if g.Dim() == 2 {
+		fs.current = op.Current(densities[len(densities)-1])
+	}
+	if err := o.writeRun(m, &res, fs); err != nil {
 		return errors.Join(runErr, err)
 	}
 	if runErr != nil {
@@ -164,14 +190,28 @@ func (o *options) evolve(ctx context.Context, m *scenario.Model) error {
 	return nil
 }
 
-// writeRun writes run.json / density.csv (per output.formats) and --json.
-func (o *options) writeRun(m *scenario.Model, res *runResult, labels []string, densities [][]float64) error {
-	if formats(m, "csv") && len(densities) > 0 {
-		path := outPath(m, "density.csv")
-		if err := writeDensityCSV(path, m.Grid, labels, densities); err != nil {
-			return err
+// writeRun writes the density files and pictures (per output.formats),
+// the survival picture, run.json and --json.
+func (o *options) writeRun(m *scenario.Model, res *runResult, fs fieldSet) error {
+	written, err := o.writeFields(m, fs)
+	if err != nil {
+		return err
+	}
+	if len(res.Survival) > 1 && (formats(m, "png") || formats(m, "svg") || formats(m, "pdf")) {
+		sp := plot.Survival{Title: m.Scenario.Name + ": mass not yet absorbed"}
+		for _, pt := range res.Survival {
+			if pt.T > 0 && pt.Mass > 0 {
+				sp.T = append(sp.T, pt.T)
+				sp.Mass = append(sp.Mass, pt.Mass)
+			}
 		}
-		o.logf("wrote %s\n", path)
+		if len(sp.T) > 1 {
+			path := outPath(m, "survival.png")
+			if err := sp.Save(path); err != nil {
+				return err
+			}
+			written = append(written, path)
+		}
 	}
 	if formats(m, "json") {
 		saved := o.json
@@ -181,7 +221,10 @@ func (o *options) writeRun(m *scenario.Model, res *runResult, labels []string, d
 		if err != nil {
 			return err
 		}
-		o.logf("wrote %s\n", outPath(m, "run.json"))
+		written = append(written, outPath(m, "run.json"))
+	}
+	for _, w := range written {
+		o.logf("wrote %s\n", w)
 	}
 	return o.writeJSON(res)
 }

@@ -49,12 +49,16 @@ basin of every minimum.`,
 					fmt.Fprintf(o.stdout, "%-4d %-28s %.10g\n", i, fmtVec(b.Minimum), b.Mass)
 				}
 			}
-			if formats(m, "csv") {
-				path := outPath(m, "stationary.csv")
-				if err := writeDensityCSV(path, m.Grid, []string{"P"}, [][]float64{p}); err != nil {
-					return err
-				}
-				o.logf("wrote %s\n", path)
+			fs := fieldSet{name: "stationary", title: m.Scenario.Name + ": stationary density", times: []float64{0}, fields: [][]float64{p}, labels: []string{"P"}}
+			if m.Grid.Dim() == 2 {
+				fs.current = op.Current(p)
+			}
+			written, err := o.writeFields(m, fs)
+			for _, w := range written {
+				o.logf("wrote %s\n", w)
+			}
+			if err != nil {
+				return err
 			}
 			return o.writeJSON(struct {
 				Basins    []basinMass `json:"basins"`

@@ -21,6 +21,9 @@ func Write(path string, data []byte) error {
 	}
 	tmp := f.Name()
 	_, werr := f.Write(data)
+	if werr == nil {
+		werr = f.Chmod(0o644) // CreateTemp makes files private; outputs are not
+	}
 	serr := f.Sync()
 	cerr := f.Close()
 	for _, e := range []error{werr, serr, cerr} {
