@@ -1,5 +1,7 @@
 package operators
 
+import "math"
+
 // Current is the probability current on the faces of a grid, in the scheme's
 // own face fluxes (the fluxes A is built from), per unit face area.
 type Current struct {
@@ -46,6 +48,19 @@ func (op *Operator) Current(p []float64) *Current {
 		}
 	})
 	return cur
+}
+
+// CurrentScale returns the largest one-sided flux α·P over all faces of
+// the density p: the size the net current is a cancellation of. A net
+// current below ~1e-9 of it is rounding (detailed balance holds there).
+func (op *Operator) CurrentScale(p []float64) float64 {
+	m := 0.0
+	for k := 0; k < op.d; k++ {
+		for c, v := range p {
+			m = math.Max(m, math.Abs(op.alpha[k][c]*v))
+		}
+	}
+	return m
 }
 
 // Outflow returns the rate at which probability leaves the live cells of

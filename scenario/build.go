@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/fpsolve/fpsolve/escape"
 	"github.com/fpsolve/fpsolve/grid"
@@ -281,11 +282,19 @@ func (m *Model) Initial() ([]float64, error) {
 		if i < 0 || i >= len(c.Minima) {
 			return nil, Problems{{Path: "initial.minimum", Value: fmt.Sprint(i), Msg: fmt.Sprintf("the landscape has %d minima in the domain (numbered from 0 by loss; see `fpsolve critical`)", len(c.Minima))}}
 		}
+		// The local equilibrium width √(D_kk/H_kk) at the minimum, at least
+		// two cells.
+		mn := c.Minima[i]
+		dm := make([]float64, d*d)
+		m.Diffusion.At(dm, mn.X)
 		std := make([]float64, d)
 		for k := range std {
-			std[k] = 3 * g.H(k)
+			std[k] = 2 * g.H(k)
+			if h := mn.Hessian[k*d+k]; h > 0 {
+				std[k] = math.Max(std[k], math.Sqrt(dm[k*d+k]/h))
+			}
 		}
-		g.Gaussian(p, c.Minima[i].X, std)
+		g.Gaussian(p, mn.X, std)
 	case in.Point != nil:
 		c, ok := g.Locate(in.Point)
 		if !ok {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"strings"
 
@@ -92,7 +93,9 @@ func (o *options) pictures(m *scenario.Model, fs fieldSet, ext string, add func(
 		if len(fs.fields) > 1 {
 			frames := make([]plot.Density2D, 0, 6)
 			for _, i := range spread(len(fs.fields), 6) {
-				frames = append(frames, plot.Density2D{Grid: g, P: fs.fields[i], Loss: m.Loss, Critical: crit, Title: fmt.Sprintf("t = %g", fs.times[i])})
+				// A log scale: the panels share one colour scale, and a
+				// narrow start would otherwise leave the later ones black.
+				frames = append(frames, plot.Density2D{Grid: g, P: fs.fields[i], Loss: m.Loss, Critical: crit, Log: true, Title: fmt.Sprintf("t = %g", fs.times[i])})
 			}
 			path := outPath(m, fs.name+"_panels."+ext)
 			return add(path, plot.Panels(frames, 3, path))
@@ -113,12 +116,32 @@ func (o *options) animation(m *scenario.Model, fs fieldSet, path string, add fun
 	case 2:
 		frames := make([]plot.Density2D, len(fs.fields))
 		for i := range frames {
-			frames[i] = plot.Density2D{Grid: g, P: fs.fields[i], Loss: m.Loss, Critical: crit, Title: fmt.Sprintf("%s, t = %g", fs.title, fs.times[i])}
+			frames[i] = plot.Density2D{Grid: g, P: fs.fields[i], Loss: m.Loss, Critical: crit, Log: true, Title: fmt.Sprintf("%s, t = %g", fs.title, fs.times[i])}
 		}
 		return add(path, plot.GIF2D(frames, path))
 	}
 	o.logf("note: animations need a 1-D or 2-D grid\n")
 	return nil
+}
+
+// currentFor returns the current of p for the arrows of a 2-D picture, or
+// nil where it is only rounding (at equilibrium, when detailed balance
+// holds, the net current is a cancellation of one-sided fluxes).
+func currentFor(op *operators.Operator, p []float64) *operators.Current {
+	if op.Grid.Dim() != 2 {
+		return nil
+	}
+	cur := op.Current(p)
+	m := 0.0
+	for _, f := range cur.High {
+		for _, v := range f {
+			m = math.Max(m, math.Abs(v))
+		}
+	}
+	if m <= 1e-9*op.CurrentScale(p) {
+		return nil
+	}
+	return cur
 }
 
 // spread returns up to k indices spread evenly over [0, n), including the

@@ -43,7 +43,15 @@ func usagef(format string, args ...any) error {
 }
 
 // run executes the command line args and returns the exit status.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		// Bad input must never reach a panic; if a bug does, the user gets
+		// one line and exit status 1, not a Go stack trace.
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "fpsolve: internal error (please report it with the command line): %v\n", r)
+			code = 1
+		}
+	}()
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)

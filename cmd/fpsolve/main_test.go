@@ -59,6 +59,9 @@ output: {formats: []}
 		{"unknown flag", []string{"run", "--frobnicate"}, "frobnicate"},
 		{"missing file", []string{"run", "/nonexistent/s.yaml"}, "/nonexistent/s.yaml"},
 		{"bad builtin", []string{"stationary", "--set", "landscape={builtin: nope}"}, "landscape.builtin"},
+		{"wrong type", []string{"stationary", "--set", "cells=many"}, "cells"},
+		{"out of range", []string{"stationary", "--set", "noise.model=sgd", "--set", "noise.lr=-0.1", "--set", "noise.batch=2"}, "noise.lr"},
+		{"bad target", []string{"escape", "--target", "nowhere"}, "nowhere"},
 	}
 	path := writeScenario(t, base)
 	for _, tc := range cases {
@@ -70,6 +73,54 @@ output: {formats: []}
 		if code != 2 || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%s: exit %d, stderr %q; want 2 and %q", tc.name, code, stderr, tc.want)
 		}
+	}
+}
+
+// TestMalformedYAML checks that a file that is not YAML exits 2 naming the
+// line.
+func TestMalformedYAML(t *testing.T) {
+	path := writeScenario(t, "landscape: {formula: \"x^2\"\ndomain: [[-1, 1]\n")
+	code, _, stderr := fpsolve(t, "critical", path)
+	if code != 2 || !strings.Contains(stderr, "line") {
+		t.Errorf("exit %d, %q", code, stderr)
+	}
+}
+
+// TestEveryCommandRunsBare checks that every command runs with no arguments
+// on the embedded default (exit 0), or says it is not available (exit 1).
+func TestEveryCommandRunsBare(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		code int
+	}{{"run", 0}, {"stationary", 0}, {"mfpt", 0}, {"critical", 0}, {"escape", 0}, {"landscapes", 0}, {"sweep", 1}, {"simulate", 1}} {
+		code, _, stderr := fpsolve(t, c.name, "--quiet", "--out", t.TempDir())
+		if code != c.code {
+			t.Errorf("%s: exit %d (%s), want %d", c.name, code, stderr, c.code)
+		}
+	}
+}
+
+// TestCriticalJSON checks the §6 fields of critical.
+func TestCriticalJSON(t *testing.T) {
+	code, out, _ := fpsolve(t, "critical", "--json", "-", "--quiet")
+	var res struct {
+		Minima []struct {
+			X           []float64
+			Loss        float64
+			Eigenvalues []float64 `json:"hessian_eigenvalues"`
+		}
+		Saddles []struct {
+			X        []float64
+			Connects []int
+		}
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &res) != nil || len(res.Minima) != 2 || len(res.Saddles) != 1 ||
+		len(res.Minima[0].Eigenvalues) != 1 || len(res.Saddles[0].Connects) != 2 {
+		t.Errorf("critical JSON %q", out)
+	}
+	// The deeper minimum of x⁴/4 − x²/2 + 0.1x comes first.
+	if !(math.Abs(res.Minima[0].X[0]+1.0466805318046022) <= 1e-10) {
+		t.Errorf("minimum 0 at %v", res.Minima[0].X)
 	}
 }
 

@@ -165,9 +165,7 @@ func (o *options) evolve(ctx context.Context, m *scenario.Model) error {
 	}
 	// Write what we have, also after an interruption.
 	fs := fieldSet{name: "density", title: m.Scenario.Name, times: times, fields: densities, labels: labels}
-	if g.Dim() == 2 {
-		fs.current = op.Current(densities[len(densities)-1])
-	}
+	fs.current = currentFor(op, densities[len(densities)-1])
 	if err := o.writeRun(m, &res, fs); err != nil {
 		return errors.Join(runErr, err)
 	}

@@ -50,9 +50,7 @@ basin of every minimum.`,
 				}
 			}
 			fs := fieldSet{name: "stationary", title: m.Scenario.Name + ": stationary density", times: []float64{0}, fields: [][]float64{p}, labels: []string{"P"}}
-			if m.Grid.Dim() == 2 {
-				fs.current = op.Current(p)
-			}
+			fs.current = currentFor(op, p)
 			written, err := o.writeFields(m, fs)
 			for _, w := range written {
 				o.logf("wrote %s\n", w)
