@@ -3,7 +3,7 @@ GO ?= go
 BENCHTIME ?= 5x
 BENCHCOUNT ?= 5
 
-.PHONY: build test test-long bench check fmt
+.PHONY: build test test-long bench check fmt demo docs
 
 build:
 	$(GO) build -o fpsolve ./cmd/fpsolve
@@ -28,3 +28,11 @@ check:
 
 fmt:
 	gofmt -w .
+
+# Run the embedded default scenario; pictures and data go to out/demo.
+demo:
+	$(GO) run ./cmd/fpsolve run --out out/demo
+
+# Regenerate the README's pictures in docs/.
+docs:
+	./docs/figures.sh
