@@ -70,6 +70,10 @@ type Transition struct {
 	Ratios map[string]float64 `json:"ratios_to_inverse_mfpt"`
 	// Notes say why an estimate is missing.
 	Notes []string `json:"notes,omitempty"`
+	// QSD is the quasi-stationary density and QSDCurrent its current (for
+	// pictures).
+	QSD        []float64          `json:"-"`
+	QSDCurrent *operators.Current `json:"-"`
 }
 
 // Result is the outcome of Analyze.
@@ -223,6 +227,10 @@ func measure(ctx context.Context, p Problem, s Settings, tr *Transition) {
 			tr.MFPTQSD += qsd[cell] * tau[cell] * vol
 		}
 		tr.RateFlux = basinFlux(op, qsd, p.Basins.Labels, a, b)
+		tr.QSD = qsd
+		if d == 2 {
+			tr.QSDCurrent = op.Current(qsd)
+		}
 	}
 	if start, ok := g.Locate(xa); ok {
 		if _, rate, err := ab.Reinjection(start); err != nil {
@@ -239,7 +247,7 @@ func measure(ctx context.Context, p Problem, s Settings, tr *Transition) {
 			h := c.Minima[a].Hessian[q*d+q]
 			std[q] = math.Max(math.Sqrt(dm[q*d+q]/h), 2*g.H(q))
 		}
-		if fit, err := survival(ctx, op, xa, std, tr.MFPT, p.Linear); err != nil {
+		if fit, err := survival(ctx, op, xa, std, tr.MFPT, p.Linear, p.Basins.Labels, a, b); err != nil {
 			note("survival", err)
 		} else {
 			tr.Survival = fit
@@ -297,17 +305,16 @@ func maxH(p Problem) float64 {
 	return h
 }
 
-// basinFlux returns the current of density q from basin a into basin b
-// through the faces they share, over the mass of q in basin a.
-func basinFlux(op *operators.Operator, q []float64, labels []int, a, b int) float64 {
+// basinCurrent returns the probability current of density q from basin a
+// into basin b through the faces they share (the operator's own fluxes).
+func basinCurrent(op *operators.Operator, q []float64, labels []int, a, b int) float64 {
 	g := op.Grid
 	cur := op.Current(q)
-	flux, mass := 0.0, 0.0
+	flux := 0.0
 	for c, l := range labels {
 		if l != a {
 			continue
 		}
-		mass += q[c]
 		for k := 0; k < g.Dim(); k++ {
 			area := g.FaceArea(k)
 			if up, ok := g.Neighbor(c, k, +1); ok && labels[up] == b {
@@ -318,7 +325,19 @@ func basinFlux(op *operators.Operator, q []float64, labels []int, a, b int) floa
 			}
 		}
 	}
-	return flux / (mass * g.CellVolume())
+	return flux
+}
+
+// basinFlux returns the current of density q from basin a into basin b
+// over the mass of q in basin a.
+func basinFlux(op *operators.Operator, q []float64, labels []int, a, b int) float64 {
+	mass := 0.0
+	for c, l := range labels {
+		if l == a {
+			mass += q[c]
+		}
+	}
+	return basinCurrent(op, q, labels, a, b) / (mass * op.Grid.CellVolume())
 }
 
 // theory evaluates the analytic estimates for a → over saddle k.

@@ -20,9 +20,11 @@ type SurvivalFit struct {
 	// window; Points is how many samples it used.
 	Residual float64 `json:"residual"`
 	Points   int     `json:"points"`
-	// T and Mass are the survival curve (every step).
+	// T and Mass are the survival curve (every step); Flux is the current
+	// through the faces between the two basins at the same times.
 	T    []float64 `json:"-"`
 	Mass []float64 `json:"-"`
+	Flux []float64 `json:"-"`
 }
 
 // survival evolves a Gaussian at x0 (per-axis widths std) with the sink
@@ -31,7 +33,7 @@ type SurvivalFit struct {
 // step multiplies the survival by exactly the TR-BDF2 amplification factor
 // R(−γΔt) of that mode, so the fitted per-step factor is inverted through R
 // rather than read as e^{−γΔt}: the rate then carries no time-step error.
-func survival(ctx context.Context, op *operators.Operator, x0, std []float64, tau float64, lin linear.Settings) (*SurvivalFit, error) {
+func survival(ctx context.Context, op *operators.Operator, x0, std []float64, tau float64, lin linear.Settings, labels []int, a, b int) (*SurvivalFit, error) {
 	g := op.Grid
 	p := make([]float64, g.Len())
 	g.Gaussian(p, x0, std)
@@ -43,12 +45,13 @@ func survival(ctx context.Context, op *operators.Operator, x0, std []float64, ta
 	if g.Normalize(p) == 0 {
 		return nil, fmt.Errorf("survival: the starting Gaussian lies inside the target")
 	}
-	fit := &SurvivalFit{T: []float64{0}, Mass: []float64{1}}
+	fit := &SurvivalFit{T: []float64{0}, Mass: []float64{1}, Flux: []float64{basinCurrent(op, p, labels, a, b)}}
 	dt := tau / 4
 	st := solver.Settings{Scheme: solver.TRBDF2, DT: dt, Linear: lin,
 		OnStep: func(t float64, p []float64) error {
 			fit.T = append(fit.T, t)
 			fit.Mass = append(fit.Mass, g.Mass(p))
+			fit.Flux = append(fit.Flux, basinCurrent(op, p, labels, a, b))
 			return nil
 		}}
 	if _, err := solver.Evolve(ctx, op, p, 0, []float64{4 * tau}, st, nil); err != nil {

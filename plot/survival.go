@@ -27,6 +27,10 @@ type Survival struct {
 	LogT bool
 	// Title is the title above the figure.
 	Title string
+	// YLabel names the quantity plotted; empty means "M(t)". (The same
+	// figure serves any positive quantity decaying in time, such as the
+	// escape flux through a saddle.)
+	YLabel string
 }
 
 // ExpFit is the exponential M(t) = M0·exp(−Rate·(t − T0)).
@@ -66,7 +70,11 @@ func (s Survival) Plot() (*gplot.Plot, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := newPlot(s.Title, "t", "M(t)")
+	ylabel := s.YLabel
+	if ylabel == "" {
+		ylabel = "M(t)"
+	}
+	p := newPlot(s.Title, "t", ylabel)
 	p.Add(frame{})
 	tlo, thi := math.Inf(1), math.Inf(-1)
 	mlo, mhi := math.Inf(1), math.Inf(-1)
@@ -76,7 +84,7 @@ func (s Survival) Plot() (*gplot.Plot, error) {
 	}
 	data := &plotter.Line{XYs: xys, LineStyle: draw.LineStyle{Color: viridis(0.25), Width: vg.Points(1.5)}}
 	p.Add(plotterOnly{data})
-	key := []keyEntry{{label: "M(t)", line: &data.LineStyle}}
+	key := []keyEntry{{label: ylabel, line: &data.LineStyle}}
 	if f := s.Fit; f != nil && f.M0 > 0 && !math.IsNaN(f.Rate) {
 		t0 := max(f.T0, tlo)
 		if t0 < thi {

@@ -3,10 +3,13 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 
 	"github.com/spf13/cobra"
 
 	"github.com/fpsolve/fpsolve/escape"
+	"github.com/fpsolve/fpsolve/plot"
+	"github.com/fpsolve/fpsolve/scenario"
 )
 
 // escapeJSON is the JSON of `fpsolve escape` (DESIGN §6).
@@ -65,6 +68,9 @@ ball of --radius around the minimum. Prefactors depend on the convention
 			}
 			if !o.quiet {
 				printEscape(o.stdout, res, m.IterationTime())
+			}
+			if err := o.escapePictures(m, res); err != nil {
+				return err
 			}
 			return o.writeJSON(escapeJSON{toCriticalJSON(p.Critical), res.Convention, res.Target, res.Spectral, res.Transitions})
 		},
@@ -128,4 +134,65 @@ func printEscape(w io.Writer, res *escape.Result, eta float64) {
 			fmt.Fprintf(w, "  %s\n", sg.Assessment)
 		}
 	}
+}
+
+// escapePictures draws, for every transition, the survival curve with its
+// fitted tail, the current through the dividing surface over time and, in
+// 2-D, the quasi-stationary density with its escape current, as far as
+// output.formats asks for pictures.
+func (o *options) escapePictures(m *scenario.Model, res *escape.Result) error {
+	ext := ""
+	for _, f := range []string{"png", "svg", "pdf"} {
+		if formats(m, f) {
+			ext = f
+			break
+		}
+	}
+	if ext == "" {
+		return nil
+	}
+	crit, _ := m.Critical()
+	for _, tr := range res.Transitions {
+		stem := outPath(m, fmt.Sprintf("escape_%d_to_%d", tr.From, tr.To))
+		var written []string
+		if sv := tr.Survival; sv != nil {
+			t0 := sv.Window[0]
+			fit := &plot.ExpFit{Rate: sv.Rate, T0: t0, M0: math.Exp(interpolateLog(sv.T, sv.Mass, t0))}
+			sp := plot.Survival{T: sv.T[1:], Mass: sv.Mass[1:], Fit: fit,
+				Title: fmt.Sprintf("%s: %d → %d, mass not yet absorbed", m.Scenario.Name, tr.From, tr.To)}
+			if err := sp.Save(stem + "_survival." + ext); err != nil {
+				return err
+			}
+			written = append(written, stem+"_survival."+ext)
+			fp := plot.Survival{T: sv.T[1:], Mass: sv.Flux[1:], YLabel: "J(t)",
+				Title: fmt.Sprintf("current through the dividing surface at saddle %d", tr.Saddle)}
+			if err := fp.Save(stem + "_flux." + ext); err != nil {
+				return err
+			}
+			written = append(written, stem+"_flux."+ext)
+		}
+		if m.Grid.Dim() == 2 && tr.QSD != nil {
+			d := plot.Density2D{Grid: m.Grid, P: tr.QSD, Loss: m.Loss, Critical: crit, Current: tr.QSDCurrent, Log: true,
+				Title: fmt.Sprintf("quasi-stationary density of %d, target %d (%s)", tr.From, tr.To, res.Target)}
+			if err := d.Save(stem + "_qsd." + ext); err != nil {
+				return err
+			}
+			written = append(written, stem+"_qsd."+ext)
+		}
+		for _, w := range written {
+			o.logf("wrote %s\n", w)
+		}
+	}
+	return nil
+}
+
+// interpolateLog returns ln y at x by linear interpolation of ln y.
+func interpolateLog(xs, ys []float64, x float64) float64 {
+	for i := 1; i < len(xs); i++ {
+		if xs[i] >= x {
+			w := (x - xs[i-1]) / (xs[i] - xs[i-1])
+			return (1-w)*math.Log(ys[i-1]) + w*math.Log(ys[i])
+		}
+	}
+	return math.Log(ys[len(ys)-1])
 }
