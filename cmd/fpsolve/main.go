@@ -120,8 +120,7 @@ default, a tilted double well under SGD noise. Exit status: 0 success,
 	pf.BoolVarP(&o.verbose, "verbose", "v", false, "explain solver choices")
 	root.AddCommand(runCmd(o), stationaryCmd(o), mfptCmd(o), criticalCmd(o), landscapesCmd(o),
 		escapeCmd(o),
-		notYet(o, "sweep", "vary scenario fields and tabulate escape rates", "parameter sweeps"),
-		notYet(o, "simulate", "Monte Carlo escape times of the SDE, SGD and SGLD", "Monte Carlo simulation"))
+		sweepCmd(o), simulateCmd(o))
 	return root
 }
 
