@@ -201,18 +201,7 @@ func TestMFPTConvergenceOrder(t *testing.T) {
 	for _, n := range []int{1000, 2000, 4000} {
 		g := line(-2.5, 2.5, n, grid.Reflecting, grid.Reflecting)
 		l := doubleWell(c.Tilt)
-		xb := c.XB
-		diff, _ := operators.NewSGDLocal(l, c.Eta/(2*c.B), operators.Abs, 0, 0,
-			[]operators.LocalBasin{
-				{LossMin: c.LA, LossSaddle: c.LB, HMin: []float64{c.HA}, HSaddle: []float64{c.HB}},
-				{LossMin: c.LC, LossSaddle: c.LB, HMin: []float64{c.HC}, HSaddle: []float64{c.HB}},
-			},
-			func(x []float64) int {
-				if x[0] < xb {
-					return 0
-				}
-				return 1
-			})
+		diff := sgdLocal(t, c.Tilt, c.Eta, c.B, c.LA, c.LB, c.LC, c.HA, c.HB, c.HC, c.XB)
 		op := mustAssemble(t, operators.Problem{Grid: g, Loss: l, Diffusion: diff, Sinks: []operators.Sink{operators.Box{Lo: []float64{c.XC}, Hi: []float64{2.5}}}})
 		tau, err := MFPT(op, linear.Settings{})
 		if err != nil {

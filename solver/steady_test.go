@@ -85,21 +85,7 @@ func TestSGDLocalReference(t *testing.T) {
 		name := fmt.Sprintf("tilt=%g B=%g", c.Tilt, c.B)
 		g := line(-2.5, 2.5, refCells, R, R)
 		l := doubleWell(c.Tilt)
-		xb := c.XB
-		diff, err := operators.NewSGDLocal(l, c.Eta/(2*c.B), operators.Abs, 0, 0,
-			[]operators.LocalBasin{
-				{LossMin: c.LA, LossSaddle: c.LB, HMin: []float64{c.HA}, HSaddle: []float64{c.HB}},
-				{LossMin: c.LC, LossSaddle: c.LB, HMin: []float64{c.HC}, HSaddle: []float64{c.HB}},
-			},
-			func(x []float64) int {
-				if x[0] < xb {
-					return 0
-				}
-				return 1
-			})
-		if err != nil {
-			t.Fatal(err)
-		}
+		diff := sgdLocal(t, c.Tilt, c.Eta, c.B, c.LA, c.LB, c.LC, c.HA, c.HB, c.HC, c.XB)
 		op := mustAssemble(t, operators.Problem{Grid: g, Loss: l, Diffusion: diff})
 		guess := make([]float64, g.Len())
 		g.Sample(guess, func(x []float64) float64 { return -l.Value(x) })
