@@ -47,6 +47,11 @@ func survival(ctx context.Context, op *operators.Operator, x0, std []float64, ta
 	}
 	fit := &SurvivalFit{T: []float64{0}, Mass: []float64{1}, Flux: []float64{basinCurrent(op, p, labels, a, b)}}
 	dt := tau / 4
+	if lin.Method == linear.Auto {
+		// Steps of τ/4 make I − cA nearly singular: iterative solvers stall
+		// there, the exact elimination does not.
+		lin.Method = linear.BandLU
+	}
 	st := solver.Settings{Scheme: solver.TRBDF2, DT: dt, Linear: lin,
 		OnStep: func(t float64, p []float64) error {
 			fit.T = append(fit.T, t)
