@@ -9,6 +9,7 @@ import (
 
 	"github.com/james-bowman/sparse"
 
+	"github.com/fpsolve/fpsolve/grid"
 	"github.com/fpsolve/fpsolve/landscape"
 	"github.com/fpsolve/fpsolve/operators"
 	"github.com/fpsolve/fpsolve/solver"
@@ -48,9 +49,15 @@ type Transition struct {
 	Saddle  int     `json:"saddle"`
 	Barrier float64 `json:"barrier"`
 	// MFPT is τ from minimum From to the target; MFPTQSD is τ averaged over
-	// the quasi-stationary density (1/λ₀ up to rounding).
+	// the quasi-stationary density (1/λ₀ up to rounding). With more than
+	// two minima every other minimum absorbs too: MFPT is then the exit
+	// time ExitMFPT divided by the probability Splitting that the exit ends
+	// at To (1/MFPT is the rate of the path), and the other estimators are
+	// split the same way.
 	MFPT       float64  `json:"mfpt"`
 	MFPTQSD    float64  `json:"mfpt_qsd"`
+	ExitMFPT   *float64 `json:"exit_mfpt,omitempty"`
+	Splitting  *float64 `json:"splitting,omitempty"`
 	Iterations *float64 `json:"iterations,omitempty"`
 	// RateFlux is the quasi-stationary current through the faces between
 	// the two basins over the mass in basin From.
@@ -84,6 +91,23 @@ type Result struct {
 	Saddles     []landscape.Saddle `json:"-"`
 	Spectral    []SpectralPair     `json:"spectral,omitempty"`
 	Transitions []Transition       `json:"transitions"`
+	// Totals add the rates of all escape paths out of each minimum that has
+	// more than one.
+	Totals []Total `json:"totals,omitempty"`
+}
+
+// Total is the escape rate out of one minimum summed over its escape paths
+// (saddles): multiple paths add rates.
+type Total struct {
+	Minimum int   `json:"minimum"`
+	Paths   []int `json:"saddles"`
+	// RateMFPT is Σ 1/τ over the paths, RateFlux Σ of the flux estimates.
+	RateMFPT float64 `json:"rate_mfpt"`
+	RateFlux float64 `json:"rate_flux"`
+	// EyringKramers and SGDHalf are the theory's sums (white noise; SGD at
+	// s = ½), when available.
+	EyringKramers *float64 `json:"eyring_kramers_rate,omitempty"`
+	SGDHalf       *float64 `json:"sgd_rate_s_half,omitempty"`
 }
 
 // SpectralPair is the slowest relaxation rate of the two-basin system of a
@@ -168,7 +192,56 @@ func Analyze(ctx context.Context, p Problem, s Settings) (*Result, error) {
 		}
 		res.Transitions = append(res.Transitions, *tr)
 	}
+	res.Totals = totals(res.Transitions)
 	return res, nil
+}
+
+// totals sums the rates of the escape paths out of each minimum that has
+// more than one.
+func totals(trs []Transition) []Total {
+	var out []Total
+	byMin := map[int][]Transition{}
+	var order []int
+	for _, tr := range trs {
+		if _, ok := byMin[tr.From]; !ok {
+			order = append(order, tr.From)
+		}
+		byMin[tr.From] = append(byMin[tr.From], tr)
+	}
+	for _, m := range order {
+		paths := byMin[m]
+		if len(paths) < 2 {
+			continue
+		}
+		t := Total{Minimum: m}
+		ek, sgd := 0.0, 0.0
+		haveEK, haveSGD := true, true
+		for _, tr := range paths {
+			t.Paths = append(t.Paths, tr.Saddle)
+			if tr.MFPT > 0 {
+				t.RateMFPT += 1 / tr.MFPT
+			}
+			t.RateFlux += tr.RateFlux
+			if tr.Theory.EyringKramers != nil {
+				ek += *tr.Theory.EyringKramers
+			} else {
+				haveEK = false
+			}
+			if tr.Theory.SGD != nil {
+				sgd += 1 / tr.Theory.SGD.TauHalf
+			} else {
+				haveSGD = false
+			}
+		}
+		if haveEK {
+			t.EyringKramers = &ek
+		}
+		if haveSGD {
+			t.SGDHalf = &sgd
+		}
+		out = append(out, t)
+	}
+	return out
 }
 
 // spectralRate sets the spectral estimate of tr from the two-basin λ₁:
@@ -195,8 +268,23 @@ func measure(ctx context.Context, p Problem, s Settings, tr *Transition) {
 	note := func(what string, err error) { tr.Notes = append(tr.Notes, what+": "+err.Error()) }
 	xa := c.Minima[a].X
 	tr.Theory = theory(p, a, k, math.NaN())
+	// Absorb at every other minimum: the process leaves a for the first
+	// neighbour it reaches, and the path to b gets the fraction of exits
+	// that end at b (the splitting probability, or committor). With two
+	// minima that fraction is 1.
 	prob := p.Base
-	prob.Sinks = []operators.Sink{target(p, s, a, b, k)}
+	targetB := target(p, s, a, b, k)
+	prob.Sinks = []operators.Sink{targetB}
+	for m := range c.Minima {
+		if m == a || m == b {
+			continue
+		}
+		if km := linking(c, a, m); km >= 0 {
+			prob.Sinks = append(prob.Sinks, target(p, s, a, m, km))
+		} else {
+			prob.Sinks = append(prob.Sinks, target(p, Settings{Target: Basin}, a, m, -1))
+		}
+	}
 	op, err := operators.Assemble(prob)
 	if err != nil {
 		note("operator", err)
@@ -212,20 +300,44 @@ func measure(ctx context.Context, p Problem, s Settings, tr *Transition) {
 		note("mfpt", err)
 		return
 	}
-	tr.MFPT = g.Interpolate(tau, xa)
+	leakB := op.LeakInto(sinkMask(g, targetB))
+	split := 1.0
+	if len(prob.Sinks) > 1 {
+		q, err := ab.Committor(leakB)
+		if err != nil {
+			note("committor", err)
+			return
+		}
+		split = g.Interpolate(q, xa)
+		tr.Splitting = &split
+		exit := g.Interpolate(tau, xa)
+		tr.ExitMFPT = &exit
+	}
+	tr.MFPT = g.Interpolate(tau, xa) / split
 	if p.Noise.SGD() && p.Noise.LR > 0 {
 		it := tr.MFPT / p.Noise.LR
 		tr.Iterations = &it
 	}
 	tr.Theory = theory(p, a, k, tr.MFPT)
+	frac := 1.0 // the fraction of the quasi-stationary outflow that ends at b
 	if lam, qsd, err := ab.Principal(); err != nil {
 		note("principal mode", err)
 	} else {
-		tr.RatePrincipal = lam
+		if len(prob.Sinks) > 1 {
+			leak := op.Leak()
+			toB, all := 0.0, 0.0
+			for cell, v := range qsd {
+				toB += leakB[cell] * v
+				all += leak[cell] * v
+			}
+			frac = toB / all
+		}
+		tr.RatePrincipal = lam * frac
 		vol := g.CellVolume()
 		for cell := range qsd {
 			tr.MFPTQSD += qsd[cell] * tau[cell] * vol
 		}
+		tr.MFPTQSD /= frac
 		tr.RateFlux = basinFlux(op, qsd, p.Basins.Labels, a, b)
 		tr.QSD = qsd
 		if d == 2 {
@@ -236,7 +348,7 @@ func measure(ctx context.Context, p Problem, s Settings, tr *Transition) {
 		if _, rate, err := ab.Reinjection(start); err != nil {
 			note("reinjection", err)
 		} else {
-			tr.RateHill = rate
+			tr.RateHill = rate * split
 		}
 	}
 	if !s.SkipSurvival {
@@ -247,11 +359,12 @@ func measure(ctx context.Context, p Problem, s Settings, tr *Transition) {
 			h := c.Minima[a].Hessian[q*d+q]
 			std[q] = math.Max(math.Sqrt(dm[q*d+q]/h), 2*g.H(q))
 		}
-		if fit, err := survival(ctx, op, xa, std, tr.MFPT, p.Linear, p.Basins.Labels, a, b); err != nil {
+		if fit, err := survival(ctx, op, xa, std, tr.MFPT*split, p.Linear, p.Basins.Labels, a, b); err != nil {
 			note("survival", err)
 		} else {
 			tr.Survival = fit
-			tr.RateSurvival = &fit.Rate
+			r := fit.Rate * frac
+			tr.RateSurvival = &r
 		}
 	}
 	inv := 1 / tr.MFPT
@@ -275,6 +388,33 @@ func measure(ctx context.Context, p Problem, s Settings, tr *Transition) {
 	if lp := tr.Theory.Laplace; lp != nil {
 		ratio("laplace", 1/lp.Tau)
 	}
+}
+
+// linking returns the lowest saddle connecting minima a and m, or −1.
+func linking(c *landscape.Critical, a, m int) int {
+	best := -1
+	for k, sd := range c.Saddles {
+		if (sd.Connects[0] == a && sd.Connects[1] == m) || (sd.Connects[0] == m && sd.Connects[1] == a) {
+			if best < 0 || sd.Loss < c.Saddles[best].Loss {
+				best = k
+			}
+		}
+	}
+	return best
+}
+
+// sinkMask marks the cells inside the sink s.
+func sinkMask(g *grid.Grid, s operators.Sink) []bool {
+	if cells, ok := s.(operators.Cells); ok {
+		return cells
+	}
+	mask := make([]bool, g.Len())
+	x := make([]float64, g.Dim())
+	for c := range mask {
+		g.Center(c, x)
+		mask[c] = s.Contains(x)
+	}
+	return mask
 }
 
 // target builds the absorbing set that stands for arrival at minimum b.

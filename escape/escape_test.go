@@ -184,3 +184,64 @@ noise: {model: white, temperature: %g}
 		t.Errorf("Eyring–Kramers %v, want %g", ek, ref.EKFlat)
 	}
 }
+
+// TestStyblinskiTangPaths checks the multi-path bookkeeping on the 2-D
+// Styblinski–Tang function (four minima, each with two escape paths) under
+// white noise T = 4 (barriers 25 and 39, so ΔL/T ≈ 6–10): every path's
+// flux, principal and spectral estimates agree with 1/MFPT (exit time over
+// splitting probability) within 1%, the Eyring–Kramers rate within 10%
+// (its error is O(T/ΔL)), and the totals add the two paths.
+func TestStyblinskiTangPaths(t *testing.T) {
+	res := analyze(t, `
+landscape: {builtin: styblinski-tang}
+domain: [[-5, 5], [-5, 5]]
+cells: [200, 200]
+noise: {model: white, temperature: 4}
+`, escape.Settings{SkipSurvival: true})
+	if len(res.Transitions) != 8 || len(res.Totals) != 4 {
+		t.Fatalf("%d transitions, %d totals", len(res.Transitions), len(res.Totals))
+	}
+	for _, tr := range res.Transitions {
+		name := fmt.Sprintf("%d→%d", tr.From, tr.To)
+		for est, r := range map[string]float64{"flux": tr.RateFlux, "principal": tr.RatePrincipal, "spectral": *tr.RateSpectral} {
+			if !near(r*tr.MFPT, 1, 0.01) {
+				t.Errorf("%s: %s rate × MFPT = %g", name, est, r*tr.MFPT)
+			}
+		}
+		if ek := *tr.Theory.EyringKramers; !near(ek*tr.MFPT, 1, 0.1) {
+			t.Errorf("%s: Eyring–Kramers × MFPT = %g", name, ek*tr.MFPT)
+		}
+		if tr.Splitting == nil {
+			t.Fatalf("%s: no splitting probability", name)
+		}
+	}
+	// Minima 0 and 3 sit on the diagonal and their two paths are mirror
+	// images: the exits split evenly between the two neighbours. The
+	// splittings into the two neighbours add to nearly 1; the rest (here
+	// ≤ 0.3%) crosses a neighbour's basin without passing its minimum and
+	// reaches the far basin, which absorbs too.
+	split := map[[2]int]float64{}
+	for _, tr := range res.Transitions {
+		split[[2]int{tr.From, tr.To}] = *tr.Splitting
+	}
+	for _, m := range [][3]int{{0, 1, 2}, {3, 1, 2}, {1, 0, 3}, {2, 0, 3}} {
+		a, b := split[[2]int{m[0], m[1]}], split[[2]int{m[0], m[2]}]
+		if sum := a + b; !(sum > 0.99 && sum <= 1+1e-9) {
+			t.Errorf("splittings out of %d add to %g", m[0], sum)
+		}
+		if (m[0] == 0 || m[0] == 3) && !(math.Abs(a-b) <= 1e-9) {
+			t.Errorf("splittings out of %d: %g and %g, want equal by symmetry", m[0], a, b)
+		}
+	}
+	for _, tot := range res.Totals {
+		sum := 0.0
+		for _, tr := range res.Transitions {
+			if tr.From == tot.Minimum {
+				sum += 1 / tr.MFPT
+			}
+		}
+		if !near(tot.RateMFPT, sum, 1e-12) {
+			t.Errorf("total out of %d: %g, paths add to %g", tot.Minimum, tot.RateMFPT, sum)
+		}
+	}
+}

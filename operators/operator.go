@@ -624,3 +624,30 @@ func offDiagonalsNonNegative(a *sparse.CSR) bool {
 	}
 	return true
 }
+
+// LeakInto returns, for every live cell c, the rate per unit P_c at which
+// probability flows from c into the sink cells marked in into (a subset of
+// the sinks): the part of Leak that ends in that subset.
+func (op *Operator) LeakInto(into []bool) []float64 {
+	g := op.Grid
+	n := g.Len()
+	leak := make([]float64, n)
+	if op.Sink == nil {
+		return leak
+	}
+	for c := 0; c < n; c++ {
+		if op.Sink[c] {
+			continue
+		}
+		for k := 0; k < op.d; k++ {
+			inv := 1 / g.H(k)
+			if up, ok := g.Neighbor(c, k, +1); ok && op.Sink[up] && into[up] {
+				leak[c] += op.alpha[k][c] * inv
+			}
+			if dn, ok := g.Neighbor(c, k, -1); ok && op.Sink[dn] && into[dn] {
+				leak[c] += op.beta[k][dn] * inv
+			}
+		}
+	}
+	return leak
+}

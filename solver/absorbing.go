@@ -304,3 +304,21 @@ func (s *gthStep) Solve(x, b []float64) error {
 func (s *gthStep) Name() string {
 	return fmt.Sprintf("gth band (kl=%d, ku=%d)", s.f.kl, s.f.ku)
 }
+
+// Committor returns, for every cell, the probability q that the process
+// started there reaches the absorbing set through the part whose inflow
+// rates are leakInto (from operators.Operator.LeakInto) before any other
+// part: Aᵀq = −leakInto on the live cells. On the Markov path the solve
+// keeps signs (q is a sum of non-negative terms).
+func (ab *Absorbing) Committor(leakInto []float64) ([]float64, error) {
+	k := len(ab.idx)
+	b := make([]float64, k)
+	for i, c := range ab.idx {
+		b[i] = -leakInto[c]
+	}
+	x := make([]float64, k)
+	if err := ab.solveAT(x, b); err != nil {
+		return nil, fmt.Errorf("solver: committor: %w", err)
+	}
+	return ab.scatter(x), nil
+}
