@@ -19,6 +19,7 @@ type escapeJSON struct {
 	Target      string                `json:"target"`
 	Spectral    []escape.SpectralPair `json:"spectral,omitempty"`
 	Transitions []escape.Transition   `json:"transitions"`
+	Totals      []escape.Total        `json:"totals,omitempty"`
 }
 
 func escapeCmd(o *options) *cobra.Command {
@@ -72,7 +73,7 @@ ball of --radius around the minimum. Prefactors depend on the convention
 			if err := o.escapePictures(m, res); err != nil {
 				return err
 			}
-			return o.writeJSON(escapeJSON{toCriticalJSON(p.Critical), res.Convention, res.Target, res.Spectral, res.Transitions})
+			return o.writeJSON(escapeJSON{toCriticalJSON(p.Critical), res.Convention, res.Target, res.Spectral, res.Transitions, res.Totals})
 		},
 	}
 	f := cmd.Flags()
@@ -85,6 +86,18 @@ ball of --radius around the minimum. Prefactors depend on the convention
 
 // printEscape writes the human-readable escape table.
 func printEscape(w io.Writer, res *escape.Result, eta float64) {
+	defer func() {
+		for _, t := range res.Totals {
+			fmt.Fprintf(w, "\nout of minimum %d over saddles %v (rates add): 1/MFPT sum %.6g, flux sum %.6g", t.Minimum, t.Paths, t.RateMFPT, t.RateFlux)
+			if t.EyringKramers != nil {
+				fmt.Fprintf(w, ", Eyring–Kramers %.6g", *t.EyringKramers)
+			}
+			if t.SGDHalf != nil {
+				fmt.Fprintf(w, ", SGD s=½ %.6g", *t.SGDHalf)
+			}
+			fmt.Fprintln(w)
+		}
+	}()
 	fmt.Fprintf(w, "convention: %s; target: %s\n", res.Convention, res.Target)
 	for _, tr := range res.Transitions {
 		fmt.Fprintf(w, "\n%d → %d over saddle %d   (minimum %s → %s, ΔL = %.6g)\n", tr.From, tr.To, tr.Saddle,
