@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fpsolve/fpsolve/export"
 )
 
 // fpsolve runs the command line in-process and returns exit status, stdout
@@ -320,6 +322,57 @@ func TestEscapeJSON(t *testing.T) {
 		}
 		if tr.Theory["sgd"] == nil || !(math.Abs(tr.Iterations*0.1/tr.MFPT-1) <= 1e-12) {
 			t.Errorf("%d→%d: theory %v, iterations %g", tr.From, tr.To, tr.Theory, tr.Iterations)
+		}
+	}
+}
+
+// TestRunInterrupted: a run whose context is cancelled (Ctrl-C) exits 1,
+// says so, and still writes what it has.
+func TestRunInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	code := run(ctx, []string{"run", "--out", dir, "--set", "output.formats=[json,csv]"}, &out, &errb)
+	if code != 1 || !strings.Contains(errb.String(), "interrupted") {
+		t.Fatalf("exit %d, %q", code, errb.String())
+	}
+	for _, f := range []string{"run.json", "density.csv"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("%s not written after the interruption: %v", f, err)
+		}
+	}
+}
+
+// TestExportOperator writes the generator in MatrixMarket format and reads
+// it back: same size, same entries, columns summing to zero (reflecting).
+func TestExportOperator(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "A.mtx")
+	code, _, stderr := fpsolve(t, "run", "--export-operator", path, "--set", "cells=[50]", "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	a, err := export.ReadMatrixMarket(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, c := a.Dims(); r != 50 || c != 50 || a.NNZ() != 3*50-2 {
+		t.Fatalf("A is %d×%d with %d entries", r, c, a.NNZ())
+	}
+	colsum := make([]float64, 50)
+	scale := 0.0
+	a.DoNonZero(func(i, j int, v float64) {
+		colsum[j] += v
+		scale = math.Max(scale, math.Abs(v))
+	})
+	for j, s := range colsum {
+		if !(math.Abs(s) <= 1e-12*scale) {
+			t.Errorf("column %d sums to %g", j, s)
 		}
 	}
 }

@@ -133,22 +133,29 @@ func (o *options) evolve(ctx context.Context, m *scenario.Model) error {
 	}
 
 	end := m.Scenario.Time.End
-	bar := o.progress(end)
+	// The progress bar appears only once a run has taken a second.
+	var bar *progressbar.ProgressBar
 	started := time.Now()
+	tick := func(t float64) {
+		if bar == nil && time.Since(started) > time.Second {
+			bar = o.progress(end)
+		}
+		if bar != nil {
+			bar.Set64(int64(1000 * t / end))
+		}
+	}
 	steps := m.Steps
 	if absorbing {
 		// The survival curve at the resolution of the time steps.
 		steps.OnStep = func(t float64, p []float64) error {
 			res.Survival = append(res.Survival, survivalPoint{T: t, Mass: g.Mass(p)})
+			tick(t)
 			return nil
 		}
+	} else {
+		steps.OnStep = func(t float64, _ []float64) error { tick(t); return nil }
 	}
-	stats, runErr := solver.Evolve(ctx, op, p, 0, m.OutputTimes(), steps, func(t float64, p []float64) error {
-		if bar != nil {
-			bar.Set64(int64(1000 * t / end))
-		}
-		return record(t, p)
-	})
+	stats, runErr := solver.Evolve(ctx, op, p, 0, m.OutputTimes(), steps, record)
 	if bar != nil {
 		bar.Finish()
 		fmt.Fprintln(o.stderr)
