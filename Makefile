@@ -3,7 +3,7 @@ GO ?= go
 BENCHTIME ?= 5x
 BENCHCOUNT ?= 5
 
-.PHONY: build test test-long bench check fmt demo docs
+.PHONY: build test test-long bench check fmt demo docs paper
 
 build:
 	$(GO) build -o fpsolve ./cmd/fpsolve
@@ -36,3 +36,7 @@ demo:
 # Regenerate the README's pictures in docs/.
 docs:
 	./docs/figures.sh
+
+# Regenerate docs/paper.md, the gallery of the paper's claims, from the sweep presets.
+paper:
+	./docs/paper.sh

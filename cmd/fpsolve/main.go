@@ -7,6 +7,9 @@
 //	fpsolve stationary [scenario.yaml]   stationary density; mass of each basin
 //	fpsolve mfpt       [scenario.yaml] [--from x[,y[,z]]]
 //	fpsolve critical   [scenario.yaml]   minima, saddles, Hessian eigenvalues
+//	fpsolve escape     [scenario.yaml]   escape rates by four estimators beside theory
+//	fpsolve sweep      [scenario.yaml] --vary key=a:b:n ...   tables, fits, plots
+//	fpsolve simulate   [scenario.yaml]   Monte Carlo escape times of SDE/SGD/SGLD
 //	fpsolve landscapes                   built-in landscapes and their parameters
 //
 // With no scenario file each command runs the embedded default scenario.
@@ -122,19 +125,6 @@ default, a tilted double well under SGD noise. Exit status: 0 success,
 		escapeCmd(o),
 		sweepCmd(o), simulateCmd(o))
 	return root
-}
-
-// notYet is a command whose capability has not been built yet: it says so
-// and fails, rather than pretending.
-func notYet(o *options, name, short, what string) *cobra.Command {
-	return &cobra.Command{
-		Use:   name + " [scenario.yaml]",
-		Short: short + " (not available yet)",
-		Args:  cobra.MaximumNArgs(1),
-		RunE: func(*cobra.Command, []string) error {
-			return fmt.Errorf("%s: %s is not available in this version yet", name, what)
-		},
-	}
 }
 
 // load reads the scenario (or the default), applies --set and resolves it.
