@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/expr-lang/expr/ast"
@@ -296,6 +297,9 @@ func (e *Expr) Value(x []float64) float64 {
 	return e.value(x)
 }
 
+// seedPool holds hyperdual seed vectors for Derivatives.
+var seedPool = sync.Pool{New: func() any { return new([3]hyperdual.Number) }}
+
 // Derivatives returns L(x), stores ∇L(x) in grad when grad is non-nil and
 // the Hessian in hess (row-major) when hess is non-nil. The returned value
 // is identical to Value(x).
@@ -318,9 +322,13 @@ func (e *Expr) Derivatives(x, grad, hess []float64) float64 {
 	if grad == nil && hess == nil {
 		return e.value(x)
 	}
-	v := make([]hyperdual.Number, d)
+	// The seed vector escapes through the compiled closure, so a local one
+	// would be a heap allocation per call: reuse one from a pool.
+	vp := seedPool.Get().(*[3]hyperdual.Number)
+	defer seedPool.Put(vp)
+	v := vp[:d]
 	for i, xi := range x {
-		v[i].Real = xi
+		v[i] = hyperdual.Number{Real: xi}
 	}
 	var val float64
 	if hess == nil {
