@@ -127,8 +127,22 @@ default, a tilted double well under SGD noise. Exit status: 0 success,
 	return root
 }
 
-// load reads the scenario (or the default), applies --set and resolves it.
+// load reads the scenario (or the default), applies --set and --out and
+// resolves it.
 func (o *options) load(args []string) (*scenario.Model, error) {
+	s, err := o.loadScenario(args)
+	if err != nil {
+		return nil, err
+	}
+	if o.out != "" {
+		s.Output.Dir = o.out
+	}
+	return scenario.Build(s)
+}
+
+// loadScenario reads the scenario (or the default) and applies --set,
+// without building it.
+func (o *options) loadScenario(args []string) (*scenario.Scenario, error) {
 	var s *scenario.Scenario
 	if len(args) == 0 {
 		s = scenario.Default()
@@ -142,6 +156,11 @@ func (o *options) load(args []string) (*scenario.Model, error) {
 			return nil, usageError{err}
 		}
 	}
+	return s, o.applySets(s)
+}
+
+// applySets applies every --set to s, collecting all problems.
+func (o *options) applySets(s *scenario.Scenario) error {
 	var ps scenario.Problems
 	for _, a := range o.sets {
 		if err := s.Set(a); err != nil {
@@ -154,12 +173,9 @@ func (o *options) load(args []string) (*scenario.Model, error) {
 		}
 	}
 	if len(ps) > 0 {
-		return nil, ps
+		return ps
 	}
-	if o.out != "" {
-		s.Output.Dir = o.out
-	}
-	return scenario.Build(s)
+	return nil
 }
 
 // logf prints progress information unless --quiet.
