@@ -173,9 +173,19 @@ func (op *Operator) coefficients(p Problem) error {
 		e := newPointEval(p)
 		x := make([]float64, d)
 		localCross := false
+		if constD {
+			// Constant D: the fluxes need L at the centres only (z = ΔL/D),
+			// not its gradient.
+			g.Center(0, x)
+			e.diff.At(e.dm, x)
+		}
 		for c := lo; c < hi; c++ {
 			g.Center(c, x)
-			lc[c] = e.at(x)
+			if constD {
+				lc[c] = e.loss.Value(x)
+			} else {
+				lc[c] = e.at(x)
+			}
 			for k := 0; k < d; k++ {
 				dkk := e.dm[k*d+k]
 				if !(dkk > 0) || math.IsInf(dkk, 0) {
@@ -187,7 +197,9 @@ func (op *Operator) coefficients(p Problem) error {
 					return
 				}
 				dc[k][c] = dkk
-				gc[k][c] = e.grad[k] / dkk
+				if !constD {
+					gc[k][c] = e.grad[k] / dkk
+				}
 				for m := k + 1; m < d; m++ {
 					if e.dm[k*d+m] != 0 {
 						localCross = true

@@ -27,7 +27,9 @@ func (e *ResidualError) Error() string {
 const steadyTol = 1e-8
 
 // Stationary returns the stationary density of op: A·P = 0 with ∫P = 1.
-// For a Markov generator (see operators.Operator.IsMarkov) it uses the
+// When the chain is reversible (operators.Operator.DetailedBalance: white
+// noise, any 1-D model) the zero-flux density is taken directly. For a
+// Markov generator (see operators.Operator.IsMarkov) it uses the
 // sign-preserving GTH elimination, exact to rounding in every cell however
 // small P is there. Otherwise the singular system is made regular by
 // replacing the equation of the cell r where guess is largest with P_r = 1,
@@ -41,6 +43,11 @@ func Stationary(op *operators.Operator, guess []float64, s linear.Settings) ([]f
 		}
 	}
 	n := g.Len()
+	if p, ok := op.DetailedBalance(); ok {
+		// A reversible chain: the zero-flux density is the exact null
+		// vector, in O(n). The residual check below still applies.
+		return checkStationary(op, p)
+	}
 	p := make([]float64, n)
 	if useGTH(op, s) {
 		all := make([]bool, n)
@@ -55,13 +62,18 @@ func Stationary(op *operators.Operator, guess []float64, s linear.Settings) ([]f
 	} else if err := stationaryGeneral(op, guess, s, p); err != nil {
 		return nil, err
 	}
-	// Check A·P = 0 relative to the size of the terms.
-	ap := make([]float64, n)
+	return checkStationary(op, p)
+}
+
+// checkStationary checks A·P = 0 relative to the size of the terms and
+// normalizes P.
+func checkStationary(op *operators.Operator, p []float64) ([]float64, error) {
+	ap := make([]float64, len(p))
 	op.Apply(ap, p)
 	if res := relResidual(op.A, ap, p); !(res <= steadyTol) {
 		return nil, &ResidualError{What: "stationary", Residual: res, Tol: steadyTol}
 	}
-	g.Normalize(p)
+	op.Grid.Normalize(p)
 	return p, nil
 }
 
