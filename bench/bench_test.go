@@ -37,7 +37,7 @@ func stationary(b *testing.B, name string) {
 	}
 }
 
-func BenchmarkSteady1D6400(b *testing.B)   { stationary(b, "steady-1d") }
+func BenchmarkSteady1D6400(b *testing.B)    { stationary(b, "steady-1d") }
 func BenchmarkSteady2D200x200(b *testing.B) { stationary(b, "steady-2d") }
 
 // evolve times assembly and the time loop with the scenario's outputs
