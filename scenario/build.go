@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/fpsolve/fpsolve/dataset"
 	"github.com/fpsolve/fpsolve/escape"
 	"github.com/fpsolve/fpsolve/grid"
 	"github.com/fpsolve/fpsolve/landscape"
@@ -24,9 +25,12 @@ type Model struct {
 	// Linear and Steps configure the solvers.
 	Linear linear.Settings
 	Steps  solver.Settings
+	// Data is the data set of the data block, or nil; Loss is then Data.
+	Data *dataset.Set
 
 	critical *landscape.Critical
 	basins   *landscape.BasinMap
+	ops      operatorCache // generators per diffusion factor (schedule.go)
 }
 
 // Build validates s and resolves it. Problems of the input (including
@@ -55,6 +59,12 @@ func Build(s *Scenario) (*Model, error) {
 		return nil, ps
 	}
 	switch {
+	case s.Data != nil:
+		var dps Problems
+		if m.Data, dps = buildData(s); m.Data != nil {
+			m.Loss = m.Data
+		}
+		ps = append(ps, dps...)
 	case s.Landscape.Formula != "":
 		m.Loss, err = landscape.Formula(s.Landscape.Formula, d)
 		if err != nil {
@@ -154,7 +164,12 @@ func (m *Model) diffusion(ps *Problems) error {
 		}
 		m.Diffusion = dl
 	case Data:
-		ps.add("noise.model", n.Model, "the data-driven noise model is not available yet: use sgd or sgd-local")
+		dn, err := dataset.NewNoise(m.Data, floatOr(n.LR, 0), floatOr(n.Batch, 1), floor)
+		if err != nil {
+			ps.add("noise.batch", fnum(floatOr(n.Batch, 1)), "%v", err)
+			return nil
+		}
+		m.Diffusion = dn
 	default:
 		ps.add("noise.model", n.Model, "unknown noise model")
 	}

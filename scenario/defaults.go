@@ -20,6 +20,7 @@ import "strings"
 //	output           dir "out", formats [png, csv, json]
 //	simulate         walkers 1000, dynamics sde, dt 0.001, max_time 1e6
 //	solver.linear    auto
+//	data             n 64, seed 1, noise 0.1 (when the data block is given)
 //
 // Numbers in Landscape.Params become float64.
 func (s *Scenario) Defaults() {
@@ -62,6 +63,7 @@ func (s *Scenario) Defaults() {
 		}
 	}
 	n.PSD = canonicalOr(psdMaps, n.PSD)
+	n.Schedule.defaults()
 
 	in := &s.Initial
 	if in.Gaussian == nil && in.Minimum == nil && !in.Uniform && in.Point == nil {
@@ -107,6 +109,7 @@ func (s *Scenario) Defaults() {
 	if s.Landscape.Params != nil {
 		s.Landscape.Params = floatParams(s.Landscape.Params).(map[string]any)
 	}
+	s.Data.defaults()
 }
 
 // defaultWord returns def for an empty word, else the canonical form of w.

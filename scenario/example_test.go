@@ -33,7 +33,7 @@ func ExampleScenario_Set() {
 	fmt.Println(s.Set("noise.temprature=0.1"))
 	// Output:
 	// cells[0] = many: expected an integer, got a string
-	// noise.temprature = 0.1: unknown key "temprature" in noise; did you mean "temperature"?; allowed: model, temperature, matrix, lr, batch, psd, epsilon, floor
+	// noise.temprature = 0.1: unknown key "temprature" in noise; did you mean "temperature"?; allowed: model, temperature, matrix, lr, batch, psd, epsilon, floor, schedule
 }
 
 // ExampleBoundary_Faces shows per-axis boundary conditions.

@@ -137,6 +137,7 @@ func (s *Scenario) Marshal() ([]byte, error) {
 func (s *Scenario) Clone() *Scenario {
 	c := *s
 	c.Landscape.Params = cloneAny(s.Landscape.Params).(map[string]any)
+	c.Data = s.Data.clone()
 	c.Domain = cloneMatrix(s.Domain)
 	c.Cells = cloneSlice(s.Cells)
 	c.Boundary.Axes = cloneSlice(s.Boundary.Axes)
@@ -146,6 +147,7 @@ func (s *Scenario) Clone() *Scenario {
 	c.Noise.Batch = clonePtr(s.Noise.Batch)
 	c.Noise.Epsilon = clonePtr(s.Noise.Epsilon)
 	c.Noise.Floor = clonePtr(s.Noise.Floor)
+	c.Noise.Schedule = s.Noise.Schedule.clone()
 	if g := s.Initial.Gaussian; g != nil {
 		c.Initial.Gaussian = &Gaussian{Mean: cloneSlice(g.Mean), Std: cloneSlice(g.Std)}
 	}

@@ -12,7 +12,8 @@ type Scenario struct {
 	// it alone.
 	Name string `yaml:"name,omitempty"`
 
-	// Landscape is the loss L(θ).
+	// Landscape is the loss L(θ). Exactly one of Landscape and Data
+	// defines the loss.
 	Landscape Landscape `yaml:"landscape"`
 
 	// Domain holds one [lo, hi] interval per axis; its length sets the
@@ -55,6 +56,11 @@ type Scenario struct {
 
 	// Solver chooses the linear solver (an added key, not in §6).
 	Solver Solver `yaml:"solver"`
+
+	// Data defines the loss as the mean of per-example losses over a small
+	// data set (an added key; see Dataset); required by noise.model: data,
+	// and then the landscape block must be absent.
+	Data *Dataset `yaml:"data,omitempty"`
 }
 
 // Dim returns the dimension d of the scenario, the number of domain axes.
@@ -122,6 +128,10 @@ type Noise struct {
 	// Floor is the white floor T0 ≥ 0 added as T0·I. Default for the sgd,
 	// sgd-local and data models: 0.
 	Floor *float64 `yaml:"floor,omitempty"`
+
+	// Schedule makes η or B a function of time for `fpsolve run` (an
+	// added key; sgd, sgd-local and data models). Optional.
+	Schedule *Schedule `yaml:"schedule,omitempty"`
 }
 
 // Initial is the initial density: exactly one variant is set.

@@ -19,11 +19,13 @@ const MaxCells = 1e8
 func (s *Scenario) Validate() error {
 	v := validator{s: s, d: len(s.Domain)}
 	v.landscape()
+	v.data()
 	v.domain()
 	v.cells()
 	v.boundary()
 	v.enum("convention", s.Convention, conventions, "the form of the diffusion term")
 	v.noise()
+	v.schedule()
 	v.initial()
 	v.time()
 	v.targets()
@@ -66,6 +68,9 @@ func (v *validator) enum(path, w string, e enum, what string) {
 
 func (v *validator) landscape() {
 	l := v.s.Landscape
+	if m, _ := noiseModels.canonical(v.s.Noise.Model); v.s.Data != nil || m == Data {
+		return // the data set defines the loss; data() checks both blocks
+	}
 	f, b := strings.TrimSpace(l.Formula) != "", strings.TrimSpace(l.Builtin) != ""
 	switch {
 	case f && b:

@@ -18,6 +18,13 @@
 //     the target; one iteration is η units of time.
 //   - SGLD: θ ← θ − η∇L + √(2ηT)·ζ: the same update with D = T·I.
 //
+// A fourth dynamics samples the gradient noise instead of drawing it from
+// D: Minibatch is real minibatch SGD on per-example losses (Examples),
+// θ ← θ − η·(1/B)·Σ_{i∈ℬ} ∇ℓᵢ(θ), ℬ a batch of B distinct examples drawn
+// uniformly at every step from the walker's own stream (plus √(2ηT0)·ζ for
+// a white floor T0). Its diffusion approximation is the data noise model
+// of package dataset, D = η/(2B)·(n − B)/(n − 1)·Cov_i[∇ℓᵢ] + T0·I.
+//
 // The square root of D is its Cholesky factor (with zero pivots allowed, so
 // positive semi-definite fields work); in 1-D it is √D.
 //

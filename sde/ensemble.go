@@ -25,9 +25,13 @@ const (
 	SGD
 	// SGLD is the discrete iteration θ ← θ − η∇L(θ) + √(2ηT)·ζ.
 	SGLD
+	// Minibatch is real minibatch SGD on a data set (Problem.Examples):
+	// θ ← θ − η·(1/B)·Σ_{i∈ℬ} ∇ℓᵢ(θ) (+ √(2ηT0)·ζ with a floor T0), ℬ
+	// drawn without replacement at every step.
+	Minibatch
 )
 
-// ParseDynamics returns the dynamics named sde, sgd or sgld.
+// ParseDynamics returns the dynamics named sde, sgd, sgld or minibatch.
 func ParseDynamics(s string) (Dynamics, error) {
 	switch s {
 	case "sde", "":
@@ -36,8 +40,10 @@ func ParseDynamics(s string) (Dynamics, error) {
 		return SGD, nil
 	case "sgld":
 		return SGLD, nil
+	case "minibatch":
+		return Minibatch, nil
 	}
-	return 0, fmt.Errorf("unknown dynamics %q: use sde, sgd or sgld", s)
+	return 0, fmt.Errorf("unknown dynamics %q: use sde, sgd, sgld or minibatch", s)
 }
 
 // String returns the word for d.
@@ -47,6 +53,8 @@ func (d Dynamics) String() string {
 		return "sgd"
 	case SGLD:
 		return "sgld"
+	case Minibatch:
+		return "minibatch"
 	}
 	return "sde"
 }
@@ -80,6 +88,9 @@ type Problem struct {
 	Walls     []Wall
 	Target    Target
 	Start     []float64
+	// Examples are the per-example losses that Minibatch samples; the
+	// other dynamics ignore them. Loss is then usually the same set.
+	Examples Examples
 }
 
 // Settings control an ensemble. Every zero value except Step and MaxTime
@@ -104,6 +115,12 @@ type Settings struct {
 	Workers int
 	// Bins is the number of histogram bins. Default: 40.
 	Bins int
+	// Batch is the minibatch size B of Minibatch, 1 ≤ B ≤ n (required by
+	// it).
+	Batch int
+	// Floor is the white floor T0 ≥ 0 of Minibatch: each step adds
+	// √(2ηT0)·ζ, the T0·I of the data noise model's D.
+	Floor float64
 }
 
 // Status is how a walker's run ended.
@@ -215,6 +232,11 @@ type plan struct {
 	planeP     []float64 // Planar targets in d-D
 	planeU     []float64
 	wallBridge bool // some wall is absorbing
+
+	// Minibatch: the examples, the batch size and √(2ηT0).
+	ex       Examples
+	batch    int
+	floorAmp float64
 }
 
 func newPlan(p *Problem, s *Settings) (*plan, error) {
@@ -231,9 +253,9 @@ func newPlan(p *Problem, s *Settings) (*plan, error) {
 		return nil, fmt.Errorf("sde: start point has %d coordinates, want %d", len(p.Start), d)
 	case p.Target == nil:
 		return nil, errors.New("sde: no target")
-	case s.Dynamics != SGLD && p.Diffusion == nil:
+	case s.Dynamics != SGLD && s.Dynamics != Minibatch && p.Diffusion == nil:
 		return nil, errors.New("sde: no diffusion field")
-	case s.Dynamics != SGLD && p.Diffusion.Dim() != d:
+	case s.Dynamics != SGLD && s.Dynamics != Minibatch && p.Diffusion.Dim() != d:
 		return nil, fmt.Errorf("sde: diffusion of dimension %d for a %d-D loss", p.Diffusion.Dim(), d)
 	case !(s.Step > 0) || math.IsInf(s.Step, 0):
 		return nil, fmt.Errorf("sde: step %g, want a finite number > 0", s.Step)
@@ -243,8 +265,13 @@ func newPlan(p *Problem, s *Settings) (*plan, error) {
 		return nil, fmt.Errorf("sde: SGLD temperature %g, want a finite number > 0", s.Temperature)
 	case s.Walkers < 0:
 		return nil, fmt.Errorf("sde: %d walkers", s.Walkers)
-	case s.Dynamics < SDE || s.Dynamics > SGLD:
+	case s.Dynamics < SDE || s.Dynamics > Minibatch:
 		return nil, fmt.Errorf("sde: unknown dynamics %d", s.Dynamics)
+	}
+	if s.Dynamics == Minibatch {
+		if err := checkMinibatch(p, s, d); err != nil {
+			return nil, err
+		}
 	}
 	if s.Walkers == 0 {
 		s.Walkers = 1000
@@ -291,6 +318,11 @@ func newPlan(p *Problem, s *Settings) (*plan, error) {
 	}
 
 	// The noise.
+	if s.Dynamics == Minibatch {
+		pl.ex, pl.batch = p.Examples, s.Batch
+		pl.floorAmp = math.Sqrt(2 * s.Step * s.Floor)
+		return pl, nil
+	}
 	var dm []float64
 	switch {
 	case s.Dynamics == SGLD:

@@ -43,6 +43,8 @@ type worker struct {
 	rng  *rand.Rand
 	// Scratch of length d or d·d.
 	x, y, g, hess, dm, l, z, q []float64
+	// perm is the minibatch sampler's permutation of the examples.
+	perm []int
 }
 
 func newWorker(pl *plan, stop *atomic.Bool) *worker {
@@ -63,6 +65,9 @@ func (w *worker) walk(seed uint64, i int) (Status, int64, error) {
 	copy(w.x, w.pl.start)
 	if w.pl.target.Contains(w.x) {
 		return Arrived, 0, nil
+	}
+	if w.pl.dyn == Minibatch {
+		return w.walkMinibatch()
 	}
 	if w.pl.d == 1 {
 		return w.walk1(w.pl.start[0])

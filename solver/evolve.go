@@ -76,6 +76,10 @@ type Settings struct {
 	MaxDT float64
 	// Linear configures the linear solver of the implicit stages.
 	Linear linear.Settings
+	// Stop, if greater than the start time, is a time adaptive steps do
+	// not pass: the step that would is shortened to end there (used at
+	// the changes of a piecewise-constant generator).
+	Stop float64
 	// OnStep, if not nil, is called after every accepted step with the
 	// time and density reached (for example to record a survival curve at
 	// the resolution of the steps). Returning an error stops Evolve.
@@ -228,6 +232,9 @@ func (e *evolver) adaptive(ctx context.Context, p []float64, t0 float64, times [
 			return e.finish(st, t), fmt.Errorf("solver: stopped at t = %g: %w", t, err)
 		}
 		h := dt
+		if s.Stop > t && t+h > s.Stop {
+			h = s.Stop - t // land on the stop (an extra factorization)
+		}
 		errNorm, err := e.step(next, p, h)
 		if err != nil {
 			return e.finish(st, t), err

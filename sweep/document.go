@@ -100,6 +100,9 @@ func plansOf(d *Document) []*Plan {
 		if info.Measure == Stationary.String() {
 			p.Measure = Stationary
 		}
+		if info.Measure == Evolution.String() {
+			p.Measure = Evolution
+		}
 		for _, f := range info.Fits {
 			t, _ := ParseTransform(f.XTransform)
 			p.Fits = append(p.Fits, FitSpec{Key: f.Key, X: t, Y: f.Y})
@@ -194,6 +197,7 @@ type pointJSON struct {
 	Transitions []escape.Transition   `json:"transitions,omitempty"`
 	Basins      []BasinMass           `json:"basins,omitempty"`
 	MassTotal   *float64              `json:"mass_total,omitempty"`
+	Evolution   *EvolutionResult      `json:"evolution,omitempty"`
 	Error       string                `json:"error,omitempty"`
 }
 
@@ -233,6 +237,7 @@ func (p Point) MarshalJSON() ([]byte, error) {
 			j.Transitions[i] = finiteTransition(t)
 		}
 	}
+	j.Evolution = p.Evolution
 	if st := p.Stationary; st != nil {
 		j.Basins, j.MassTotal = st.Basins, &st.MassTotal
 	}
@@ -261,6 +266,7 @@ func (p *Point) UnmarshalJSON(b []byte) error {
 		}
 		p.Result = r
 	}
+	p.Evolution = j.Evolution
 	if j.Basins != nil {
 		p.Stationary = &StationaryResult{Basins: j.Basins}
 		if j.MassTotal != nil {

@@ -18,12 +18,19 @@ const (
 	// Stationary computes the stationary density and the mass of every
 	// basin.
 	Stationary
+	// Evolution evolves the density from the scenario's initial state to
+	// time.end (with its noise.schedule) and records the mass of every
+	// basin over time (evolution.go).
+	Evolution
 )
 
-// String returns "escape" or "stationary".
+// String returns "escape", "stationary" or "evolution".
 func (m Measure) String() string {
 	if m == Stationary {
 		return "stationary"
+	}
+	if m == Evolution {
+		return "evolution"
 	}
 	return "escape"
 }

@@ -37,7 +37,7 @@ func Presets() []Preset {
 		{Name: "sgd-lr", Doc: "ln τ vs 1/η at fixed B, and the linear-scaling rule: equal B/η gives equal τ", Plans: lrPlans, judge: judgeLR},
 		{Name: "sgld-temperature", Doc: "white noise: ln τ vs 1/T, slope against the barrier ΔL", Plans: temperaturePlans, judge: judgeTemperature},
 		{Name: "sharpness", Doc: "Styblinski–Tang with Hessian scale k: ln τ linear in 1/k for SGD noise, linear in ln k (τ ∝ k⁻¹) for white noise", Plans: sharpnessPlans, judge: judgeSharpness},
-		{Name: "selection", Doc: "stationary mass of a flat vs a sharp minimum of equal loss over B at fixed η: SGD favours the flat one exponentially in B/η, white noise only by a constant factor", Plans: selectionPlans, judge: judgeSelection},
+		{Name: "selection", Doc: "stationary mass of a flat vs a sharp minimum of equal loss over B at fixed η (1-D and 2-D): SGD favours the flat one exponentially in B/η, white noise only by a constant factor; the mass in each minimum over time from a uniform start, SGD vs white noise, and under decaying learning rates", Plans: selectionAllPlans, judge: judgeSelectionAll},
 	}
 }
 

@@ -74,6 +74,8 @@ type Point struct {
 	Result *escape.Result
 	// Stationary holds the stationary basin masses (Measure Stationary).
 	Stationary *StationaryResult
+	// Evolution holds the basin masses over time (Measure Evolution).
+	Evolution *EvolutionResult
 	// Error says why the point has no result; empty on success.
 	Error string
 }
@@ -214,6 +216,13 @@ func measurePoint(ctx context.Context, j job, s Settings) (pt Point) {
 	}
 	pt.Noise = p.Noise
 	switch j.measure {
+	case Evolution:
+		ev, err := evolution(ctx, m, p.Critical)
+		if err != nil {
+			pt.Error = oneLine(err)
+			return pt
+		}
+		pt.Evolution = ev
 	case Stationary:
 		st, err := stationary(m, p.Critical)
 		if err != nil {

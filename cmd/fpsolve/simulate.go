@@ -33,6 +33,9 @@ type simulateJSON struct {
 	Transitions []simTransition  `json:"transitions"`
 	Minima      []simulatePoint  `json:"minima"`
 	Saddles     []simulateSaddle `json:"saddles"`
+	// Fisher compares the data's gradient noise with H/B (minibatch
+	// dynamics on a data scenario).
+	Fisher *fisherJSON `json:"fisher,omitempty"`
 }
 
 // simTransition is one simulated escape a → b over a saddle.
@@ -45,6 +48,13 @@ type simTransition struct {
 	// SGDIterations is τ/η for the sde dynamics of an SGD noise model: the
 	// number of SGD iterations the escape time stands for.
 	SGDIterations *float64 `json:"sgd_iterations,omitempty"`
+	// PDEMFPT and PDEIterations are the Fokker–Planck mean first passage
+	// time of the noise model for the same transition and target, in time
+	// units and in iterations (τ/η), beside minibatch SGD; MCOverPDE is
+	// mean_iterations/pde_iterations.
+	PDEMFPT       *float64 `json:"pde_mfpt,omitempty"`
+	PDEIterations *float64 `json:"pde_iterations,omitempty"`
+	MCOverPDE     *float64 `json:"mc_over_pde,omitempty"`
 	*sde.Result
 }
 
@@ -80,6 +90,12 @@ The dynamics (simulate.dynamics) are
   sgd    the SGD iteration θ ← θ − η(∇L + ξ), ξ ~ N(0, 2D/η), η = noise.lr
   sgld   θ ← θ − η∇L + √(2ηT)·ζ with T = noise.temperature and η = noise.lr
          (simulate.dt when noise.lr is not set)
+  minibatch  real minibatch SGD on the scenario's data block: θ ← θ − η·mean of
+         ∇ℓᵢ over B = noise.batch examples drawn without replacement at every
+         step (+ √(2ηT0)·ζ with T0 = noise.floor); it also prints the PDE mean
+         first passage time in iterations for the same transition and target,
+         and the ratio C/(H/B) of the data's gradient noise to the Hessian
+         model at the minima and along the escape paths
 A walker starts at minimum a (or --start) and arrives when it enters the
 target at b, by default the part of basin b beyond minimum b as seen from
 the saddle (as in ` + "`fpsolve escape`" + `); reflecting walls mirror walkers back,
@@ -165,6 +181,7 @@ transition, with its histogram and fit, in "transitions".`,
 				out.Saddles = append(out.Saddles, simulateSaddle{simulatePoint{s.X, s.Loss}, s.Connects})
 			}
 			eta := m.IterationTime()
+			var pde *pdeEscape // the PDE side of minibatch runs, solved once
 			walls := sde.WallsOf(m.Grid)
 			if !o.quiet {
 				fmt.Fprintf(o.stdout, "dynamics: %s, step %g, %d walkers, max_time %g, seed %d, target: %s\n",
@@ -188,13 +205,20 @@ transition, with its histogram and fit, in "transitions".`,
 					if startX != nil {
 						x0 = startX
 					}
-					p := sde.Problem{Loss: m.Loss, Diffusion: m.Diffusion, Walls: walls, Target: tg, Start: x0}
+					p := sde.Problem{Loss: m.Loss, Diffusion: m.Diffusion, Walls: walls, Target: tg, Start: x0, Examples: examplesOf(m)}
 					o.logf("simulating %d → %d over saddle %d …\n", a, b, k)
 					res, err := sde.Run(cmd.Context(), p, set)
 					if err != nil && !errors.Is(err, sde.ErrNoArrival) {
 						return err
 					}
 					tr := simTransition{From: a, To: b, Saddle: k, Barrier: s.Loss - crit.Minima[a].Loss, Start: x0, Result: res}
+					if set.Dynamics == sde.Minibatch {
+						if pde == nil {
+							o.logf("solving the Fokker–Planck MFPT of noise model %s for comparison …\n", sc.Noise.Model)
+							pde = newPDEEscape(cmd.Context(), m, kind, radius)
+						}
+						comparePDE(o, &tr, pde, startX != nil, eta)
+					}
 					if eta > 0 && set.Dynamics == sde.SDE {
 						it := res.MeanEscapeTime / eta
 						tr.SGDIterations = &it
@@ -216,6 +240,12 @@ transition, with its histogram and fit, in "transitions".`,
 				f := out.Transitions[0].Result
 				out.Walkers, out.MeanEscapeTime, out.StdErr = f.Walkers, f.MeanEscapeTime, f.StdErr
 				out.MeanIterations, out.Capped, out.DT = f.MeanIterations, f.Capped, f.DT
+			}
+			if set.Dynamics == sde.Minibatch && m.Data != nil {
+				out.Fisher = fisherReport(m.Data, crit, float64(set.Batch))
+				if !o.quiet {
+					printFisher(o.stdout, out.Fisher)
+				}
 			}
 			return o.writeJSON(out)
 		},
@@ -246,8 +276,7 @@ func simulateSettings(m *scenario.Model) (sde.Settings, error) {
 	n := sc.Noise
 	set := sde.Settings{Walkers: ms.Walkers, MaxTime: ms.MaxTime, Step: ms.DT}
 	if ms.Dynamics == "minibatch" {
-		return set, scenario.Problems{{Path: "simulate.dynamics", Value: ms.Dynamics,
-			Msg: "minibatch SGD needs the data noise model (per-example losses), which is not available yet: use sde, sgd or sgld"}}
+		return minibatchSettings(m, set)
 	}
 	dyn, err := sde.ParseDynamics(ms.Dynamics)
 	if err != nil {
@@ -317,6 +346,10 @@ func printSimulation(w io.Writer, xa, xb []float64, tr simTransition) {
 	}
 	if r.Rate > 0 {
 		fmt.Fprintf(w, "  exponential fit    rate %.6g (1/rate %.6g) after a lag of %.4g; censored MLE rate %.6g\n", r.Rate, 1/r.Rate, r.Lag, r.RateMLE)
+	}
+	if tr.PDEIterations != nil {
+		fmt.Fprintf(w, "  PDE mean first passage time %.6g = %.6g iterations; Monte Carlo / PDE = %.4f ± %.4f\n",
+			*tr.PDEMFPT, *tr.PDEIterations, *tr.MCOverPDE, r.IterationsStdErr / *tr.PDEIterations)
 	}
 	fmt.Fprintf(w, "  %.3g walker-steps in %.3g s (%.3g steps/s)\n", float64(r.Steps), r.Seconds, float64(r.Steps)/r.Seconds)
 }

@@ -316,6 +316,13 @@ func (o *options) writeSweep(d *sweep.Document, dir, stem string, whole bool) er
 			}
 			o.logf("wrote %s\n", path)
 		}
+		paths, err := sweep.SaveEvolutionFigures(d, dir)
+		for _, path := range paths {
+			o.logf("wrote %s\n", path)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	if !o.quiet {
 		if len(d.Fits) > 0 {

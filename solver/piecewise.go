@@ -1,0 +1,124 @@
+package solver
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/fpsolve/fpsolve/operators"
+)
+
+// EvolvePiecewise is Evolve for a generator that is constant between the
+// increasing break times: opAt(k) returns the generator of piece k, which
+// runs from breaks[k−1] (t = −∞ for k = 0) to breaks[k] (+∞ for the last
+// piece). Each piece is one Evolve call from the density reached at its
+// start, so the stepper's history (BDF2's previous step, the cached
+// factorizations) restarts at every break; output times equal to a break
+// are taken at the end of the piece before it. Adaptive steps are
+// shortened to end on the breaks (Settings.Stop). Every piece starts with
+// the step s.DT (adaptive steps: or the last accepted one, when smaller),
+// since the change of generator starts a fast transient.
+//
+// The statistics add up over the pieces (steps, rejections,
+// factorizations; the extreme step sizes and negative mass over all).
+func EvolvePiecewise(ctx context.Context, breaks []float64, opAt func(k int) (*operators.Operator, error), p []float64, t0 float64, times []float64, s Settings, observe Observer) (Stats, error) {
+	for i := 1; i < len(breaks); i++ {
+		if !(breaks[i] > breaks[i-1]) {
+			return Stats{T: t0}, fmt.Errorf("solver: break times must increase: %g after %g", breaks[i], breaks[i-1])
+		}
+	}
+	total := Stats{T: t0, MinDT: math.Inf(1)}
+	// The piece containing t0 (breaks at or before t0 are behind us).
+	k := 0
+	for k < len(breaks) && breaks[k] <= t0 {
+		k++
+	}
+	t := t0
+	last := 0.0 // last accepted step
+	onStep := s.OnStep
+	piece := s
+	piece.OnStep = func(tt float64, q []float64) error {
+		if tt > t {
+			last = tt - t
+		}
+		t = tt
+		if onStep != nil {
+			return onStep(tt, q)
+		}
+		return nil
+	}
+	j := 0 // next output time
+	for j < len(times) {
+		end := math.Inf(1)
+		if k < len(breaks) {
+			end = breaks[k]
+		}
+		// The outputs of this piece, then its end as a stop of our own
+		// when outputs remain beyond it.
+		n := j
+		for n < len(times) && times[n] <= end {
+			n++
+		}
+		seg := append([]float64(nil), times[j:n]...)
+		if n < len(times) {
+			seg = append(seg, end)
+		}
+		nOut := n - j
+		op, err := opAt(k)
+		if err != nil {
+			total.T = t
+			return total, err
+		}
+		emitted := 0
+		obs := func(tt float64, q []float64) error {
+			emitted++
+			if emitted > nOut || observe == nil {
+				return nil
+			}
+			return observe(tt, q)
+		}
+		if s.Adaptive && last > 0 {
+			// The change of generator starts a transient: begin again
+			// with the first step (or the last, when smaller).
+			piece.DT = math.Min(s.DT, last)
+		}
+		piece.Stop = 0
+		if !math.IsInf(end, 1) {
+			piece.Stop = end // adaptive steps end on the break
+		}
+		start := t
+		st, err := Evolve(ctx, op, p, start, seg, piece, obs)
+		total.add(st)
+		total.T = st.T
+		if err != nil {
+			return finishTotal(total), err
+		}
+		t = st.T
+		j = n
+		k++
+	}
+	return finishTotal(total), nil
+}
+
+// add accumulates the statistics of one piece.
+func (total *Stats) add(st Stats) {
+	total.Steps += st.Steps
+	total.Rejected += st.Rejected
+	total.Factorizations += st.Factorizations
+	if st.Steps > 0 {
+		total.MinDT = math.Min(total.MinDT, st.MinDT)
+		total.MaxDT = math.Max(total.MaxDT, st.MaxDT)
+	}
+	total.NegativeMass = math.Min(total.NegativeMass, st.NegativeMass)
+	if st.Solver != "" {
+		total.Solver = st.Solver
+	}
+	total.T = st.T
+}
+
+func finishTotal(st Stats) Stats {
+	if st.MinDT == math.Inf(1) {
+		st.MinDT = 0
+	}
+	return st
+}
