@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/fpsolve/fpsolve/grid"
 	"github.com/fpsolve/fpsolve/landscape"
 )
 
@@ -67,17 +66,10 @@ func (w *worker) walkMinibatch() (Status, int64, error) {
 				y[i] += pl.floorAmp * rng.NormFloat64()
 			}
 		}
-		for i := 0; i < d; i++ {
-			wl := pl.walls[i]
-			if v := y[i]; !(v >= wl.Lo && v <= wl.Hi) {
-				switch {
-				case math.IsNaN(v) || math.IsInf(v, 0):
-					return 0, k, errDiverged
-				case v < wl.Lo && wl.Low == grid.Absorbing, v > wl.Hi && wl.High == grid.Absorbing:
-					return Absorbed, k, nil
-				}
-				y[i] = fold(v, wl)
-			}
+		if absorbed, err := pl.confine(y); err != nil {
+			return 0, k, err
+		} else if absorbed {
+			return Absorbed, k, nil
 		}
 		if pl.target.Contains(y) {
 			return Arrived, k, nil

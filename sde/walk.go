@@ -220,17 +220,10 @@ func (w *worker) walkD() (Status, int64, error) {
 			}
 			y[i] = x[i] - pl.h*g[i] + s
 		}
-		for k := 0; k < d; k++ {
-			wl := pl.walls[k]
-			if v := y[k]; !(v >= wl.Lo && v <= wl.Hi) {
-				switch {
-				case math.IsNaN(v) || math.IsInf(v, 0):
-					return 0, n, errDiverged
-				case v < wl.Lo && wl.Low == grid.Absorbing, v > wl.Hi && wl.High == grid.Absorbing:
-					return Absorbed, n, nil
-				}
-				y[k] = fold(v, wl)
-			}
+		if absorbed, err := pl.confine(y); err != nil {
+			return 0, n, err
+		} else if absorbed {
+			return Absorbed, n, nil
 		}
 		if pl.target.Contains(y) {
 			return Arrived, n, nil
@@ -310,4 +303,24 @@ func (w *worker) crossedWall(x, y, l []float64) bool {
 		}
 	}
 	return false
+}
+
+// confine applies the walls to a proposed position y: a non-finite
+// coordinate is an error, crossing an absorbing wall absorbs the walker,
+// reflecting (and periodic) walls fold y back into the domain.
+func (pl *plan) confine(y []float64) (absorbed bool, err error) {
+	for i, v := range y {
+		wl := pl.walls[i]
+		if v >= wl.Lo && v <= wl.Hi {
+			continue
+		}
+		switch {
+		case math.IsNaN(v) || math.IsInf(v, 0):
+			return false, errDiverged
+		case v < wl.Lo && wl.Low == grid.Absorbing, v > wl.Hi && wl.High == grid.Absorbing:
+			return true, nil
+		}
+		y[i] = fold(v, wl)
+	}
+	return false, nil
 }
