@@ -56,6 +56,18 @@ var registry = []builtinSpec{
 	},
 	{
 		info: Info{
+			Name:    "curvature-well",
+			Formula: "L = −x²/2 + (¼ + c)x⁴ − 2c·x⁶ + c·x⁸, c = (k − 2)/8",
+			Doc: "Symmetric double well whose minima x = ±1 have curvature L″ = k while the barrier " +
+				"ΔL = ¼ and the barrier top's curvature L″(0) = −1 stay fixed: it varies the sharpness " +
+				"of the minima alone.",
+			Dims:   []int{1},
+			Params: []Param{{Name: "k", Default: 2.0, Doc: "curvature of the minima, 2 ≤ k ≤ 16"}},
+		},
+		make: newCurvatureWell,
+	},
+	{
+		info: Info{
 			Name:    "styblinski-tang",
 			Formula: "L = ½ Σᵢ (uᵢ⁴ − 16uᵢ² + 5uᵢ), uᵢ = √k·xᵢ",
 			Doc: "Styblinski–Tang function, separable with 3ᵈ critical points; in each axis the minima are " +

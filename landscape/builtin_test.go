@@ -610,6 +610,7 @@ func TestBuiltins(t *testing.T) {
 		params []string
 	}{
 		{"double-well", []int{1}, []string{"tilt"}},
+		{"curvature-well", []int{1}, []string{"k"}},
 		{"styblinski-tang", []int{1, 2, 3}, []string{"k"}},
 		{"muller-brown", []int{2}, []string{"scale"}},
 		{"flat-sharp", []int{2}, []string{"beta"}},
