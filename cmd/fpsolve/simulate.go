@@ -27,12 +27,12 @@ type simulateJSON struct {
 	Capped         int     `json:"capped"`
 	DT             float64 `json:"dt"`
 
-	Dynamics    string           `json:"dynamics"`
-	Seed        uint64           `json:"seed"`
-	Target      string           `json:"target"`
-	Transitions []simTransition  `json:"transitions"`
-	Minima      []simulatePoint  `json:"minima"`
-	Saddles     []simulateSaddle `json:"saddles"`
+	Dynamics    string          `json:"dynamics"`
+	Seed        uint64          `json:"seed"`
+	Target      string          `json:"target"`
+	Transitions []simTransition `json:"transitions"`
+	// Minima and saddles as `fpsolve critical` writes them.
+	criticalJSON
 	// Fisher compares the data's gradient noise with H/B (minibatch
 	// dynamics on a data scenario).
 	Fisher *fisherJSON `json:"fisher,omitempty"`
@@ -56,16 +56,6 @@ type simTransition struct {
 	PDEIterations *float64 `json:"pde_iterations,omitempty"`
 	MCOverPDE     *float64 `json:"mc_over_pde,omitempty"`
 	*sde.Result
-}
-
-type simulatePoint struct {
-	X    []float64 `json:"x"`
-	Loss float64   `json:"loss"`
-}
-
-type simulateSaddle struct {
-	simulatePoint
-	Connects [2]int `json:"connects"`
 }
 
 func simulateCmd(o *options) *cobra.Command {
@@ -173,13 +163,7 @@ transition, with its histogram and fit, in "transitions".`,
 			if len(sc.Targets) > 0 {
 				o.logf("note: simulate measures escape between minima; the scenario's targets are not used\n")
 			}
-			out := simulateJSON{Dynamics: set.Dynamics.String(), Seed: set.Seed, Target: kind.String()}
-			for _, mn := range crit.Minima {
-				out.Minima = append(out.Minima, simulatePoint{mn.X, mn.Loss})
-			}
-			for _, s := range crit.Saddles {
-				out.Saddles = append(out.Saddles, simulateSaddle{simulatePoint{s.X, s.Loss}, s.Connects})
-			}
+			out := simulateJSON{Dynamics: set.Dynamics.String(), Seed: set.Seed, Target: kind.String(), criticalJSON: toCriticalJSON(crit)}
 			eta := m.IterationTime()
 			var pde *pdeEscape // the PDE side of minibatch runs, solved once
 			walls := sde.WallsOf(m.Grid)
