@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/fpsolve/fpsolve/grid"
+	"github.com/fpsolve/fpsolve/internal/testloss"
 )
 
 // TestDetailedBalance: white noise in 2-D and SGD noise in 1-D are
@@ -12,7 +13,7 @@ import (
 // vector of A); anisotropic diagonal D and cross diffusion are not.
 func TestDetailedBalance(t *testing.T) {
 	R := grid.Reflecting
-	white, err := Assemble(Problem{Grid: mustGrid(axis(-2, 2, 40, R, R), axis(-1.5, 1.5, 30, R, R)), Loss: wells2(), Diffusion: White{2, 0.2}})
+	white, err := Assemble(Problem{Grid: mustGrid(axis(-2, 2, 40, R, R), axis(-1.5, 1.5, 30, R, R)), Loss: testloss.Wells2(), Diffusion: White{2, 0.2}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,27 +31,27 @@ func TestDetailedBalance(t *testing.T) {
 	for c := range p {
 		white.Grid.Center(c, x)
 		// P ∝ e^{−L/T} at the centres.
-		if want := math.Exp(-wells2().f(x)/0.2) * p[0] / math.Exp(-wells2().f([]float64{-2 + 0.05, -1.5 + 0.05})/0.2); !(math.Abs(p[c]/want-1) <= 1e-10) {
+		if want := math.Exp(-testloss.Wells2().F(x)/0.2) * p[0] / math.Exp(-testloss.Wells2().F([]float64{-2 + 0.05, -1.5 + 0.05})/0.2); !(math.Abs(p[c]/want-1) <= 1e-10) {
 			t.Fatalf("P[%d] = %g, Boltzmann %g", c, p[c], want)
 		}
 	}
-	l := doubleWell(0.1)
+	l := testloss.DoubleWell(0.1)
 	oned, _ := Assemble(Problem{Grid: mustGrid(axis(-2.5, 2.5, 300, R, R)), Loss: l, Diffusion: sgd(l, SoftAbs)})
 	if _, ok := oned.DetailedBalance(); !ok {
 		t.Error("1-D SGD noise not recognized as reversible")
 	}
 	aniso, _ := NewMatrix([][]float64{{0.1, 0}, {0, 0.3}})
-	a, _ := Assemble(Problem{Grid: mustGrid(axis(-2, 2, 20, R, R), axis(-2, 2, 20, R, R)), Loss: wells2(), Diffusion: aniso})
+	a, _ := Assemble(Problem{Grid: mustGrid(axis(-2, 2, 20, R, R), axis(-2, 2, 20, R, R)), Loss: testloss.Wells2(), Diffusion: aniso})
 	if _, ok := a.DetailedBalance(); ok {
 		t.Error("anisotropic D on a non-separable loss taken as reversible")
 	}
 	// A periodic seam through a non-periodic loss breaks the balance.
-	seam, _ := Assemble(Problem{Grid: mustGrid(axis(-2, 2, 20, R, R), axis(-1.5, 1.5, 20, grid.Periodic, grid.Periodic)), Loss: wells2(), Diffusion: White{2, 0.2}})
+	seam, _ := Assemble(Problem{Grid: mustGrid(axis(-2, 2, 20, R, R), axis(-1.5, 1.5, 20, grid.Periodic, grid.Periodic)), Loss: testloss.Wells2(), Diffusion: White{2, 0.2}})
 	if _, ok := seam.DetailedBalance(); ok {
 		t.Error("periodic seam taken as reversible")
 	}
 	full, _ := NewMatrix([][]float64{{0.1, 0.03}, {0.03, 0.05}})
-	f, _ := Assemble(Problem{Grid: mustGrid(axis(-2, 2, 20, R, R), axis(-2, 2, 20, R, R)), Loss: wells2(), Diffusion: full})
+	f, _ := Assemble(Problem{Grid: mustGrid(axis(-2, 2, 20, R, R), axis(-2, 2, 20, R, R)), Loss: testloss.Wells2(), Diffusion: full})
 	if _, ok := f.DetailedBalance(); ok {
 		t.Error("cross diffusion taken as reversible")
 	}

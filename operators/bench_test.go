@@ -4,13 +4,14 @@ import (
 	"testing"
 
 	"github.com/fpsolve/fpsolve/grid"
+	"github.com/fpsolve/fpsolve/internal/testloss"
 )
 
 // flatSharpSGD is the 2-D flat/sharp well e^{x/2}[(x²−1)²/4 + y²/2] under
 // SGD noise (full Hessian, so the 9-point stencil) on an n×n grid.
 func flatSharpSGD(n int) Problem {
 	R := grid.Reflecting
-	l := wells2()
+	l := testloss.Wells2()
 	return Problem{Grid: mustGrid(axis(-2, 2, n, R, R), axis(-2, 2, n, R, R)), Loss: l, Diffusion: SGD{Loss: l, Scale: 0.025, PSD: SoftAbs, Eps: 0.05, Floor: 1e-3}}
 }
 

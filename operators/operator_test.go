@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/fpsolve/fpsolve/grid"
+	"github.com/fpsolve/fpsolve/internal/testloss"
 )
 
 func maxAbs(v []float64) float64 {
@@ -28,7 +29,7 @@ func columnSums(op *Operator) ([]float64, float64) {
 	return s, maxAbs(raw.Data)
 }
 
-func sgd(l testLoss, psd PSD) SGD {
+func sgd(l testloss.Loss, psd PSD) SGD {
 	return SGD{Loss: l, Scale: 0.05, PSD: psd, Eps: 0.05, Floor: 1e-3}
 }
 
@@ -39,14 +40,14 @@ func TestColumnSumsConserveMass(t *testing.T) {
 		name string
 		p    Problem
 	}{
-		{"1d white", Problem{Grid: mustGrid(axis(-2.5, 2.5, 50, R, R)), Loss: doubleWell(0.1), Diffusion: White{1, 0.1}}},
-		{"1d sgd", Problem{Grid: mustGrid(axis(-2.5, 2.5, 50, R, R)), Loss: doubleWell(0.1), Diffusion: sgd(doubleWell(0.1), SoftAbs)}},
-		{"1d periodic", Problem{Grid: mustGrid(axis(-2, 2, 40, P, P)), Loss: doubleWell(0), Diffusion: White{1, 0.3}}},
-		{"2d full D", Problem{Grid: mustGrid(axis(-2, 2, 20, R, R), axis(-2, 2, 16, R, R)), Loss: quadratic2([4]float64{2, 0.6, 0.6, 1}), Diffusion: full}},
-		{"2d full D divergence", Problem{Grid: mustGrid(axis(-2, 2, 20, R, R), axis(-2, 2, 16, R, R)), Loss: quadratic2([4]float64{2, 0.6, 0.6, 1}), Diffusion: full, Convention: Divergence}},
-		{"2d sgd periodic y", Problem{Grid: mustGrid(axis(-2, 2, 18, R, R), axis(-2, 2, 14, P, P)), Loss: wells2(), Diffusion: sgd(wells2(), Abs)}},
-		{"3d sgd", Problem{Grid: mustGrid(axis(-2, 2, 8, R, R), axis(-2, 2, 7, R, R), axis(-2, 2, 6, R, R)), Loss: bowl3(), Diffusion: sgd(bowl3(), Clip)}},
-		{"3d sgd divergence", Problem{Grid: mustGrid(axis(-2, 2, 8, R, R), axis(-2, 2, 7, P, P), axis(-2, 2, 6, R, R)), Loss: bowl3(), Diffusion: sgd(bowl3(), SoftAbs), Convention: Divergence}},
+		{"1d white", Problem{Grid: mustGrid(axis(-2.5, 2.5, 50, R, R)), Loss: testloss.DoubleWell(0.1), Diffusion: White{1, 0.1}}},
+		{"1d sgd", Problem{Grid: mustGrid(axis(-2.5, 2.5, 50, R, R)), Loss: testloss.DoubleWell(0.1), Diffusion: sgd(testloss.DoubleWell(0.1), SoftAbs)}},
+		{"1d periodic", Problem{Grid: mustGrid(axis(-2, 2, 40, P, P)), Loss: testloss.DoubleWell(0), Diffusion: White{1, 0.3}}},
+		{"2d full D", Problem{Grid: mustGrid(axis(-2, 2, 20, R, R), axis(-2, 2, 16, R, R)), Loss: testloss.Quadratic([]float64{2, 0.6, 0.6, 1}), Diffusion: full}},
+		{"2d full D divergence", Problem{Grid: mustGrid(axis(-2, 2, 20, R, R), axis(-2, 2, 16, R, R)), Loss: testloss.Quadratic([]float64{2, 0.6, 0.6, 1}), Diffusion: full, Convention: Divergence}},
+		{"2d sgd periodic y", Problem{Grid: mustGrid(axis(-2, 2, 18, R, R), axis(-2, 2, 14, P, P)), Loss: testloss.Wells2(), Diffusion: sgd(testloss.Wells2(), Abs)}},
+		{"3d sgd", Problem{Grid: mustGrid(axis(-2, 2, 8, R, R), axis(-2, 2, 7, R, R), axis(-2, 2, 6, R, R)), Loss: testloss.Bowl3(), Diffusion: sgd(testloss.Bowl3(), Clip)}},
+		{"3d sgd divergence", Problem{Grid: mustGrid(axis(-2, 2, 8, R, R), axis(-2, 2, 7, P, P), axis(-2, 2, 6, R, R)), Loss: testloss.Bowl3(), Diffusion: sgd(testloss.Bowl3(), SoftAbs), Convention: Divergence}},
 	}
 	for _, tc := range cases {
 		op, err := Assemble(tc.p)
@@ -67,8 +68,8 @@ func TestColumnSumsConserveMass(t *testing.T) {
 func TestBoltzmannNullVector(t *testing.T) {
 	R := grid.Reflecting
 	cases := []Problem{
-		{Grid: mustGrid(axis(-2.5, 2.5, 400, R, R)), Loss: doubleWell(0.1), Diffusion: White{1, 0.05}},
-		{Grid: mustGrid(axis(-2, 2, 40, R, R), axis(-1.5, 1.5, 30, R, R)), Loss: wells2(), Diffusion: White{2, 0.2}, Convention: Divergence},
+		{Grid: mustGrid(axis(-2.5, 2.5, 400, R, R)), Loss: testloss.DoubleWell(0.1), Diffusion: White{1, 0.05}},
+		{Grid: mustGrid(axis(-2, 2, 40, R, R), axis(-1.5, 1.5, 30, R, R)), Loss: testloss.Wells2(), Diffusion: White{2, 0.2}, Convention: Divergence},
 	}
 	for i, p := range cases {
 		op, err := Assemble(p)
@@ -91,7 +92,7 @@ func TestBoltzmannNullVector(t *testing.T) {
 // null vector is e^{−Φ}/D with Φ the scheme's own quasi-potential sum.
 func TestItoStationaryNullVector(t *testing.T) {
 	g := mustGrid(axis(-2.5, 2.5, 300, grid.Reflecting, grid.Reflecting))
-	l := doubleWell(0.1)
+	l := testloss.DoubleWell(0.1)
 	op, err := Assemble(Problem{Grid: g, Loss: l, Diffusion: sgd(l, SoftAbs)})
 	if err != nil {
 		t.Fatal(err)
@@ -121,9 +122,9 @@ func TestCurrentMatchesGenerator(t *testing.T) {
 	R, A, P := grid.Reflecting, grid.Absorbing, grid.Periodic
 	full, _ := NewMatrix([][]float64{{0.1, 0.03}, {0.03, 0.05}})
 	cases := []Problem{
-		{Grid: mustGrid(axis(-2.5, 2.5, 60, R, A)), Loss: doubleWell(0.1), Diffusion: sgd(doubleWell(0.1), SoftAbs)},
-		{Grid: mustGrid(axis(-2, 2, 15, A, R), axis(-2, 2, 12, P, P)), Loss: quadratic2([4]float64{2, 0.6, 0.6, 1}), Diffusion: full},
-		{Grid: mustGrid(axis(-2, 2, 9, A, A), axis(-2, 2, 8, R, R), axis(-2, 2, 7, R, A)), Loss: bowl3(), Diffusion: sgd(bowl3(), Abs), Convention: Divergence},
+		{Grid: mustGrid(axis(-2.5, 2.5, 60, R, A)), Loss: testloss.DoubleWell(0.1), Diffusion: sgd(testloss.DoubleWell(0.1), SoftAbs)},
+		{Grid: mustGrid(axis(-2, 2, 15, A, R), axis(-2, 2, 12, P, P)), Loss: testloss.Quadratic([]float64{2, 0.6, 0.6, 1}), Diffusion: full},
+		{Grid: mustGrid(axis(-2, 2, 9, A, A), axis(-2, 2, 8, R, R), axis(-2, 2, 7, R, A)), Loss: testloss.Bowl3(), Diffusion: sgd(testloss.Bowl3(), Abs), Convention: Divergence},
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i, p := range cases {
@@ -166,8 +167,8 @@ func TestCurrentMatchesGenerator(t *testing.T) {
 // off-diagonal entries (an M-matrix), the property behind positivity.
 func TestMarkovGenerator(t *testing.T) {
 	R := grid.Reflecting
-	l := wells2()
-	diag := testLoss{d: 2, f: l.f, grad: l.grad, hess: func(x, h []float64) { l.hess(x, h); h[1], h[2] = 0, 0 }}
+	l := testloss.Wells2()
+	diag := l.Diagonal()
 	op, err := Assemble(Problem{Grid: mustGrid(axis(-2, 2, 30, R, R), axis(-2, 2, 30, R, R)), Loss: l, Diffusion: sgd(diag, Abs)})
 	if err != nil {
 		t.Fatal(err)

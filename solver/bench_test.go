@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/fpsolve/fpsolve/grid"
+	"github.com/fpsolve/fpsolve/internal/testloss"
 	"github.com/fpsolve/fpsolve/operators"
 	"github.com/fpsolve/fpsolve/solver/linear"
 )
@@ -13,7 +14,7 @@ import (
 // 2-D double well with SGD noise, including the linear-solver set-up, as a
 // first step of a run would.
 func benchStep(b *testing.B, n int) {
-	l := flatSharp(0.5)
+	l := testloss.FlatSharp(0.5)
 	g := plane(-2.5, 2.5, n, n)
 	op, err := operators.Assemble(operators.Problem{Grid: g, Loss: l, Diffusion: operators.SGD{Loss: l, Scale: 0.025, PSD: operators.SoftAbs, Eps: 0.05, Floor: 1e-3}})
 	if err != nil {
@@ -36,7 +37,7 @@ func BenchmarkImplicitStep1000x1000(b *testing.B) { benchStep(b, 1000) }
 // BenchmarkMFPT1D1e5 solves Aᵀτ = −1 for the tilted double well under
 // sgd noise on 10⁵ cells (target: the right well).
 func BenchmarkMFPT1D1e5(b *testing.B) {
-	l := doubleWell(0.1)
+	l := testloss.DoubleWell(0.1)
 	g := line(-2.5, 2.5, 100000, grid.Reflecting, grid.Reflecting)
 	op, err := operators.Assemble(operators.Problem{Grid: g, Loss: l,
 		Diffusion: operators.SGD{Loss: l, Scale: 0.025, PSD: operators.SoftAbs, Eps: 0.05, Floor: 1e-3},
@@ -59,7 +60,7 @@ func BenchmarkMFPT2D400x400(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	op, err := operators.Assemble(operators.Problem{Grid: g, Loss: flatSharp(0.5), Diffusion: operators.White{D: 2, T: 0.05}})
+	op, err := operators.Assemble(operators.Problem{Grid: g, Loss: testloss.FlatSharp(0.5), Diffusion: operators.White{D: 2, T: 0.05}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/fpsolve/fpsolve/grid"
+	"github.com/fpsolve/fpsolve/internal/testloss"
 	"github.com/fpsolve/fpsolve/operators"
 	"github.com/fpsolve/fpsolve/solver/linear"
 )
@@ -60,7 +61,7 @@ func TestOU1D(t *testing.T) {
 	ref := loadReference(t)
 	c0 := ref.OU1[0]
 	g := line(-2, 2, 400, grid.Reflecting, grid.Reflecting)
-	op := mustAssemble(t, operators.Problem{Grid: g, Loss: quadratic([]float64{c0.K}), Diffusion: operators.White{D: 1, T: c0.T}})
+	op := mustAssemble(t, operators.Problem{Grid: g, Loss: testloss.Quadratic([]float64{c0.K}), Diffusion: operators.White{D: 1, T: c0.T}})
 	p := make([]float64, g.Len())
 	gaussian(g, p, []float64{c0.M0}, [][]float64{{c0.V0}})
 	var times []float64
@@ -115,7 +116,7 @@ func TestOU2D(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		op := mustAssemble(t, operators.Problem{Grid: g, Loss: quadratic(flat(c0.H)), Diffusion: dm})
+		op := mustAssemble(t, operators.Problem{Grid: g, Loss: testloss.Quadratic(flat(c0.H)), Diffusion: dm})
 		p := make([]float64, g.Len())
 		gaussian(g, p, c0.M0, c0.Sigma0)
 		var times []float64
@@ -172,7 +173,7 @@ func TestStationaryConvergenceOrder(t *testing.T) {
 	var errs []float64
 	for _, n := range []int{20, 40, 80} {
 		g := plane(-1.2, 1.2, n, n)
-		op := mustAssemble(t, operators.Problem{Grid: g, Loss: quadratic(flat(c.H)), Diffusion: dm})
+		op := mustAssemble(t, operators.Problem{Grid: g, Loss: testloss.Quadratic(flat(c.H)), Diffusion: dm})
 		exact := make([]float64, g.Len())
 		gaussian(g, exact, []float64{0, 0}, c.StatCov)
 		p, err := Stationary(op, exact, linear.Settings{})
@@ -200,7 +201,7 @@ func TestMFPTConvergenceOrder(t *testing.T) {
 	var errs []float64
 	for _, n := range []int{1000, 2000, 4000} {
 		g := line(-2.5, 2.5, n, grid.Reflecting, grid.Reflecting)
-		l := doubleWell(c.Tilt)
+		l := testloss.DoubleWell(c.Tilt)
 		diff := sgdLocal(t, c.Tilt, c.Eta, c.B, c.LA, c.LB, c.LC, c.HA, c.HB, c.HC, c.XB)
 		op := mustAssemble(t, operators.Problem{Grid: g, Loss: l, Diffusion: diff, Sinks: []operators.Sink{operators.Box{Lo: []float64{c.XC}, Hi: []float64{2.5}}}})
 		tau, err := MFPT(op, linear.Settings{})
@@ -231,7 +232,7 @@ func TestFlatSharpMFPT(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	op := mustAssemble(t, operators.Problem{Grid: g, Loss: flatSharp(fs.Beta), Diffusion: operators.White{D: 2, T: fs.T}})
+	op := mustAssemble(t, operators.Problem{Grid: g, Loss: testloss.FlatSharp(fs.Beta), Diffusion: operators.White{D: 2, T: fs.T}})
 	tau, err := MFPT(op, linear.Settings{})
 	if err != nil {
 		t.Fatal(err)
@@ -251,15 +252,15 @@ func TestMassConservation(t *testing.T) {
 	full, _ := operators.NewMatrix([][]float64{{0.1, 0.03}, {0.03, 0.05}})
 	P := grid.Periodic
 	gp, _ := grid.New(grid.Axis{Lo: -2, Hi: 2, N: 24, Low: P, High: P}, grid.Axis{Lo: -2, Hi: 2, N: 20})
-	ou := operators.Problem{Grid: gp, Loss: quadratic([]float64{2, 0.6, 0.6, 1}), Diffusion: full}
+	ou := operators.Problem{Grid: gp, Loss: testloss.Quadratic([]float64{2, 0.6, 0.6, 1}), Diffusion: full}
 	cases := []struct {
 		name string
 		p    operators.Problem
 		s    Scheme
 		tol  float64
 	}{
-		{"1d sgd be", operators.Problem{Grid: line(-2.5, 2.5, 200, grid.Reflecting, grid.Reflecting), Loss: doubleWell(0.1),
-			Diffusion: operators.SGD{Loss: doubleWell(0.1), Scale: 0.025, PSD: operators.SoftAbs, Eps: 0.05, Floor: 1e-3}}, BackwardEuler, 1e-12},
+		{"1d sgd be", operators.Problem{Grid: line(-2.5, 2.5, 200, grid.Reflecting, grid.Reflecting), Loss: testloss.DoubleWell(0.1),
+			Diffusion: operators.SGD{Loss: testloss.DoubleWell(0.1), Scale: 0.025, PSD: operators.SoftAbs, Eps: 0.05, Floor: 1e-3}}, BackwardEuler, 1e-12},
 		{"2d full D be periodic x", ou, BackwardEuler, 1e-12},
 		{"2d full D tr-bdf2 periodic x", ou, TRBDF2, 1e4 * 2 * 0x1p-52},
 	}
@@ -298,9 +299,9 @@ func TestMassConservation(t *testing.T) {
 // from a one-cell spike (the hardest case).
 func TestBackwardEulerPositivity(t *testing.T) {
 	g := plane(-2, 2, 40, 36)
-	l := flatSharp(0.5)
+	l := testloss.FlatSharp(0.5)
 	// D = 0.05·|diag H| + 10⁻⁴·I: Hessian-dependent but diagonal.
-	diag := testLoss{d: 2, f: l.f, grad: l.grad, hess: func(x, h []float64) { l.hess(x, h); h[1], h[2] = 0, 0 }}
+	diag := l.Diagonal()
 	op := mustAssemble(t, operators.Problem{Grid: g, Loss: l, Diffusion: operators.SGD{Loss: diag, Scale: 0.05, PSD: operators.Abs, Eps: 0.02, Floor: 1e-4}})
 	for _, dt := range []float64{1e-4, 1e-2, 1, 1e2, 1e6} {
 		p := make([]float64, g.Len())
@@ -325,7 +326,7 @@ func TestBackwardEulerPositivity(t *testing.T) {
 // grid so that only time error is measured).
 func TestSchemesOrder(t *testing.T) {
 	g := line(-2, 2, 200, grid.Reflecting, grid.Reflecting)
-	op := mustAssemble(t, operators.Problem{Grid: g, Loss: quadratic([]float64{2}), Diffusion: operators.White{D: 1, T: 0.1}})
+	op := mustAssemble(t, operators.Problem{Grid: g, Loss: testloss.Quadratic([]float64{2}), Diffusion: operators.White{D: 1, T: 0.1}})
 	run := func(s Scheme, dt float64) []float64 {
 		p := make([]float64, g.Len())
 		gaussian(g, p, []float64{1}, [][]float64{{0.01}})

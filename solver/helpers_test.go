@@ -2,93 +2,12 @@ package solver
 
 import (
 	"encoding/json"
-	"math"
 	"os"
 	"testing"
 
 	"github.com/fpsolve/fpsolve/grid"
 	"github.com/fpsolve/fpsolve/operators"
 )
-
-// testLoss is a loss given by closed forms, independent of package landscape.
-type testLoss struct {
-	d    int
-	f    func(x []float64) float64
-	grad func(x, g []float64)
-	hess func(x, h []float64)
-}
-
-func (l testLoss) Dim() int                  { return l.d }
-func (l testLoss) Value(x []float64) float64 { return l.f(x) }
-func (l testLoss) Derivatives(x, g, h []float64) float64 {
-	if g != nil {
-		l.grad(x, g)
-	}
-	if h != nil {
-		l.hess(x, h)
-	}
-	return l.f(x)
-}
-
-func doubleWell(tilt float64) testLoss {
-	return testLoss{d: 1,
-		f:    func(x []float64) float64 { return x[0]*x[0]*x[0]*x[0]/4 - x[0]*x[0]/2 + tilt*x[0] },
-		grad: func(x, g []float64) { g[0] = x[0]*x[0]*x[0] - x[0] + tilt },
-		hess: func(x, h []float64) { h[0] = 3*x[0]*x[0] - 1 },
-	}
-}
-
-func quadratic(h []float64) testLoss {
-	d := 1
-	if len(h) == 4 {
-		d = 2
-	}
-	return testLoss{d: d,
-		f: func(x []float64) float64 {
-			s := 0.0
-			for i := 0; i < d; i++ {
-				for j := 0; j < d; j++ {
-					s += x[i] * h[i*d+j] * x[j]
-				}
-			}
-			return s / 2
-		},
-		grad: func(x, g []float64) {
-			for i := 0; i < d; i++ {
-				g[i] = 0
-				for j := 0; j < d; j++ {
-					g[i] += h[i*d+j] * x[j]
-				}
-			}
-		},
-		hess: func(x, hh []float64) { copy(hh, h) },
-	}
-}
-
-// flatSharp is e^{βx}[(x²−1)²/4 + y²/2].
-func flatSharp(beta float64) testLoss {
-	return testLoss{d: 2,
-		f: func(x []float64) float64 {
-			q := (x[0]*x[0]-1)*(x[0]*x[0]-1)/4 + x[1]*x[1]/2
-			return math.Exp(beta*x[0]) * q
-		},
-		grad: func(x, g []float64) {
-			e := math.Exp(beta * x[0])
-			q := (x[0]*x[0]-1)*(x[0]*x[0]-1)/4 + x[1]*x[1]/2
-			g[0] = e * (beta*q + x[0]*(x[0]*x[0]-1))
-			g[1] = e * x[1]
-		},
-		hess: func(x, h []float64) {
-			e := math.Exp(beta * x[0])
-			q := (x[0]*x[0]-1)*(x[0]*x[0]-1)/4 + x[1]*x[1]/2
-			qx := x[0] * (x[0]*x[0] - 1)
-			h[0] = e * (beta*beta*q + 2*beta*qx + 3*x[0]*x[0] - 1)
-			h[1] = e * beta * x[1]
-			h[2] = h[1]
-			h[3] = e
-		},
-	}
-}
 
 type reference struct {
 	White []struct {

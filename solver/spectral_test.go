@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/fpsolve/fpsolve/grid"
+	"github.com/fpsolve/fpsolve/internal/testloss"
 	"github.com/fpsolve/fpsolve/operators"
 	"github.com/fpsolve/fpsolve/solver/linear"
 )
@@ -41,14 +42,14 @@ func TestSpectralGapReference(t *testing.T) {
 		}
 	}
 	for _, c := range ref.White {
-		check(fmt.Sprintf("white tilt=%g T=%g", c.Tilt, c.T), operators.Problem{Grid: g, Loss: doubleWell(c.Tilt), Diffusion: operators.White{D: 1, T: c.T}}, c.Lamb1)
+		check(fmt.Sprintf("white tilt=%g T=%g", c.Tilt, c.T), operators.Problem{Grid: g, Loss: testloss.DoubleWell(c.Tilt), Diffusion: operators.White{D: 1, T: c.T}}, c.Lamb1)
 	}
 	for _, c := range ref.SGDLocal {
-		check(fmt.Sprintf("sgd-local tilt=%g B=%g", c.Tilt, c.B), operators.Problem{Grid: g, Loss: doubleWell(c.Tilt), Diffusion: sgdLocal(t, c.Tilt, c.Eta, c.B, c.LA, c.LB, c.LC, c.HA, c.HB, c.HC, c.XB)}, c.Lambda1)
+		check(fmt.Sprintf("sgd-local tilt=%g B=%g", c.Tilt, c.B), operators.Problem{Grid: g, Loss: testloss.DoubleWell(c.Tilt), Diffusion: sgdLocal(t, c.Tilt, c.Eta, c.B, c.LA, c.LB, c.LC, c.HA, c.HB, c.HC, c.XB)}, c.Lambda1)
 	}
 	// The general path on a white case (τ ~ 10²: well conditioned).
 	c := ref.White[2]
-	op := mustAssemble(t, operators.Problem{Grid: g, Loss: doubleWell(c.Tilt), Diffusion: operators.White{D: 1, T: c.T}})
+	op := mustAssemble(t, operators.Problem{Grid: g, Loss: testloss.DoubleWell(c.Tilt), Diffusion: operators.White{D: 1, T: c.T}})
 	lam, _, _, err := SpectralGap(op.A, false, nil, linear.Settings{})
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +68,7 @@ func sum(v []float64) float64 {
 }
 
 func sgdLocal(t *testing.T, tilt, eta, b, la, lb, lc, ha, hb, hc, xb float64) operators.Diffusion {
-	d, err := operators.NewSGDLocal(doubleWell(tilt), eta/(2*b), operators.Abs, 0, 0,
+	d, err := operators.NewSGDLocal(testloss.DoubleWell(tilt), eta/(2*b), operators.Abs, 0, 0,
 		[]operators.LocalBasin{
 			{LossMin: la, LossSaddle: lb, HMin: []float64{ha}, HSaddle: []float64{hb}},
 			{LossMin: lc, LossSaddle: lb, HMin: []float64{hc}, HSaddle: []float64{hb}},
@@ -91,7 +92,7 @@ func TestHillRelation(t *testing.T) {
 	ref := loadReference(t)
 	c := ref.SGDLocal[4] // tilt 0.1, B = 2
 	g := line(-2.5, 2.5, 2000, grid.Reflecting, grid.Reflecting)
-	op := mustAssemble(t, operators.Problem{Grid: g, Loss: doubleWell(c.Tilt),
+	op := mustAssemble(t, operators.Problem{Grid: g, Loss: testloss.DoubleWell(c.Tilt),
 		Diffusion: sgdLocal(t, c.Tilt, c.Eta, c.B, c.LA, c.LB, c.LC, c.HA, c.HB, c.HC, c.XB),
 		Sinks:     []operators.Sink{operators.Box{Lo: []float64{c.XC}, Hi: []float64{2.5}}}})
 	ab, err := NewAbsorbing(op, linear.Settings{})

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/fpsolve/fpsolve/grid"
+	"github.com/fpsolve/fpsolve/internal/testloss"
 	"github.com/fpsolve/fpsolve/operators"
 	"github.com/fpsolve/fpsolve/solver/linear"
 )
@@ -25,7 +26,7 @@ func TestWhiteNoiseReference(t *testing.T) {
 	for _, c := range ref.White {
 		name := fmt.Sprintf("tilt=%g T=%g", c.Tilt, c.T)
 		g := line(-2.5, 2.5, refCells, R, R)
-		l := doubleWell(c.Tilt)
+		l := testloss.DoubleWell(c.Tilt)
 		op := mustAssemble(t, operators.Problem{Grid: g, Loss: l, Diffusion: operators.White{D: 1, T: c.T}})
 		guess := make([]float64, g.Len())
 		g.Sample(guess, func(x []float64) float64 { return -l.Value(x) })
@@ -84,7 +85,7 @@ func TestSGDLocalReference(t *testing.T) {
 	for _, c := range ref.SGDLocal {
 		name := fmt.Sprintf("tilt=%g B=%g", c.Tilt, c.B)
 		g := line(-2.5, 2.5, refCells, R, R)
-		l := doubleWell(c.Tilt)
+		l := testloss.DoubleWell(c.Tilt)
 		diff := sgdLocal(t, c.Tilt, c.Eta, c.B, c.LA, c.LB, c.LC, c.HA, c.HB, c.HC, c.XB)
 		op := mustAssemble(t, operators.Problem{Grid: g, Loss: l, Diffusion: diff})
 		guess := make([]float64, g.Len())
