@@ -163,7 +163,8 @@ func (f *ilu0) apply(z, r []float64) {
 // residual approximates the true residual b − M·x.
 type bicgstab struct {
 	a       rawCSR
-	pre     *ilu0
+	op      matrix // a, or its stencil storage
+	pre     preconditioner
 	tol     float64
 	maxIter int
 	// Work vectors.
@@ -171,6 +172,22 @@ type bicgstab struct {
 	// Statistics of the last Solve.
 	iters, restarts int
 }
+
+// matrix is a matrix–vector product and residual.
+type matrix interface {
+	mulVec(dst, x []float64)
+	residual(r, b, x []float64) float64
+}
+
+// preconditioner applies z = K⁻¹·r for a fixed approximation K of M.
+type preconditioner interface {
+	apply(z, r []float64)
+	name() string
+}
+
+// divergence is the residual growth, relative to ‖b‖, at which BiCGSTAB
+// gives up early.
+const divergence = 1e8
 
 func newBiCGSTAB(a rawCSR, s Settings) (*bicgstab, error) {
 	for k, v := range a.data {
@@ -180,17 +197,45 @@ func newBiCGSTAB(a rawCSR, s Settings) (*bicgstab, error) {
 	}
 	n := a.n
 	w := make([]float64, 7*n)
-	return &bicgstab{
-		a: a, pre: newILU0(a), tol: s.tol(), maxIter: s.maxIter(n),
+	b := &bicgstab{
+		a: a, op: a, tol: s.tol(), maxIter: s.maxIter(n),
 		r: w[0:n:n], rh: w[n : 2*n : 2*n], p: w[2*n : 3*n : 3*n], v: w[3*n : 4*n : 4*n],
 		ph: w[4*n : 5*n : 5*n], sh: w[5*n : 6*n : 6*n], t: w[6*n : 7*n : 7*n],
-	}, nil
+	}
+	var st *stencil
+	if len(s.Shape) > 0 {
+		if m, ok := newStencil(a, s.Shape); ok {
+			b.op, st = m, m
+		}
+	}
+	if s.Method == Multigrid {
+		if len(s.Shape) == 0 {
+			return nil, fmt.Errorf("linear: multigrid needs the grid shape (Settings.Shape)")
+		}
+		mg, err := newMultigrid(a, s.Shape)
+		if err != nil {
+			return nil, err
+		}
+		b.pre = mg
+		return b, nil
+	}
+	if st != nil {
+		b.pre = newDILU(st)
+		return b, nil
+	}
+	b.pre = newILU0(a)
+	return b, nil
 }
 
-func (s *bicgstab) Name() string {
+func (s *bicgstab) Name() string { return s.pre.name() }
+
+// Iterations returns the number of iterations of the last Solve.
+func (s *bicgstab) Iterations() int { return s.iters }
+
+func (f *ilu0) name() string {
 	name := "ilu0-bicgstab"
-	if s.pre.perturbed > 0 || s.pre.missing > 0 {
-		name += fmt.Sprintf(" (%d ilu pivots perturbed, %d diagonals missing)", s.pre.perturbed, s.pre.missing)
+	if f.perturbed > 0 || f.missing > 0 {
+		name += fmt.Sprintf(" (%d ilu pivots perturbed, %d diagonals missing)", f.perturbed, f.missing)
 	}
 	return name
 }
@@ -211,7 +256,12 @@ func finite(v []float64) bool {
 // residual; if that disagrees the method restarts from the true residual.
 // The result is accepted only if ‖b − M·x‖₂ ≤ Tol·‖b‖₂; otherwise a
 // *NotConvergedError is returned.
-func (s *bicgstab) Solve(x, b []float64) error {
+func (s *bicgstab) Solve(x, b []float64) error { return s.SolveTol(x, b, s.tol) }
+
+// SolveTol is Solve with the relative residual tolerance tol instead of
+// the one the solver was built with (for example a loose one for an error
+// estimate).
+func (s *bicgstab) SolveTol(x, b []float64, tol float64) error {
 	n := s.a.n
 	if err := checkArgs(n, x, b); err != nil {
 		return err
@@ -229,13 +279,13 @@ func (s *bicgstab) Solve(x, b []float64) error {
 		clear(x)
 	}
 	r, rh, p, v, ph, sh, t := s.r, s.rh, s.p, s.v, s.ph, s.sh, s.t
-	rn := s.a.residual(r, b, x)
+	rn := s.op.residual(r, b, x)
 	if !(rn <= bn) {
 		clear(x)
 		copy(r, b)
 		rn = bn
 	}
-	target := s.tol * bn
+	target := tol * bn
 	iter := 0
 	for rn > target && iter < s.maxIter {
 		// (Re)start: shadow residual r̂ = r, p = v = 0.
@@ -258,7 +308,7 @@ func (s *bicgstab) Solve(x, b []float64) error {
 				p[i] = r[i] + beta*(p[i]-omega*v[i])
 			}
 			s.pre.apply(ph, p)
-			s.a.mulVecPar(v, ph)
+			s.op.mulVec(v, ph)
 			den := floats.Dot(rh, v)
 			if den == 0 || math.IsNaN(den) || math.IsInf(den, 0) {
 				restart = true
@@ -269,16 +319,16 @@ func (s *bicgstab) Solve(x, b []float64) error {
 			sn := math.Sqrt(floats.Dot(r, r))
 			if sn <= target {
 				floats.AddScaled(x, alpha, ph)
-				rn = s.a.residual(r, b, x)
+				rn = s.op.residual(r, b, x)
 				restart = true
 				break
 			}
 			s.pre.apply(sh, r)
-			s.a.mulVecPar(t, sh)
+			s.op.mulVec(t, sh)
 			tt := floats.Dot(t, t)
 			if tt == 0 || math.IsNaN(tt) || math.IsInf(tt, 0) {
 				floats.AddScaled(x, alpha, ph)
-				rn = s.a.residual(r, b, x)
+				rn = s.op.residual(r, b, x)
 				restart = true
 				break
 			}
@@ -291,10 +341,15 @@ func (s *bicgstab) Solve(x, b []float64) error {
 			if math.IsNaN(rn) || math.IsInf(rn, 0) {
 				return fmt.Errorf("%w: bicgstab residual became %v at iteration %d", ErrBreakdown, rn, iter)
 			}
+			if rn > divergence*bn {
+				// A preconditioner that amplifies: more iterations only
+				// grow the residual.
+				return &NotConvergedError{Method: s.Name(), Iter: iter, Residual: rn / bn, Tol: tol}
+			}
 			if rn <= target {
 				// Confirm with the true residual; continue from it if the
 				// recurrence has drifted.
-				rn = s.a.residual(r, b, x)
+				rn = s.op.residual(r, b, x)
 				restart = true
 				break
 			}
@@ -305,16 +360,16 @@ func (s *bicgstab) Solve(x, b []float64) error {
 		}
 		if restart && rn > target && iter < s.maxIter {
 			s.restarts++
-			rn = s.a.residual(r, b, x)
+			rn = s.op.residual(r, b, x)
 		}
 	}
 	s.iters = iter
 	if !finite(x) {
 		return fmt.Errorf("%w: bicgstab iterate is not finite after %d iterations", ErrBreakdown, iter)
 	}
-	rn = s.a.residual(r, b, x)
-	if rel := rn / bn; !(rel <= s.tol) {
-		return &NotConvergedError{Method: s.Name(), Iter: iter, Residual: rel, Tol: s.tol}
+	rn = s.op.residual(r, b, x)
+	if rel := rn / bn; !(rel <= tol) {
+		return &NotConvergedError{Method: s.Name(), Iter: iter, Residual: rel, Tol: tol}
 	}
 	return nil
 }

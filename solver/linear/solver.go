@@ -25,6 +25,13 @@ type Solver interface {
 	Name() string
 }
 
+// TolSolver is a Solver whose accuracy can be chosen per solve: iterative
+// methods stop at the relative residual tol.
+type TolSolver interface {
+	Solver
+	SolveTol(x, b []float64, tol float64) error
+}
+
 // Method selects the algorithm used by New.
 type Method int
 
@@ -40,6 +47,9 @@ const (
 	// BiCGSTAB is the ILU(0) right-preconditioned stabilized bi-conjugate
 	// gradient method.
 	BiCGSTAB
+	// Multigrid is BiCGSTAB preconditioned by one geometric multigrid
+	// V-cycle; it needs Settings.Shape.
+	Multigrid
 )
 
 // String returns the name of the method as accepted by ParseMethod:
@@ -54,6 +64,8 @@ func (m Method) String() string {
 		return "direct"
 	case BiCGSTAB:
 		return "bicgstab"
+	case Multigrid:
+		return "multigrid"
 	}
 	return fmt.Sprintf("Method(%d)", int(m))
 }
@@ -71,8 +83,10 @@ func ParseMethod(s string) (Method, error) {
 		return BandLU, nil
 	case "bicgstab", "ilu0-bicgstab":
 		return BiCGSTAB, nil
+	case "multigrid", "mg", "multigrid-bicgstab":
+		return Multigrid, nil
 	}
-	return Auto, fmt.Errorf("linear: unknown solver method %q (want auto, thomas, direct or bicgstab)", s)
+	return Auto, fmt.Errorf("linear: unknown solver method %q (want auto, thomas, direct, bicgstab or multigrid)", s)
 }
 
 // Settings controls New and Choose. The zero value is a sensible default.
@@ -88,6 +102,11 @@ type Settings struct {
 	// MaxBandBytes caps the memory used by BandLU for its factors. Zero
 	// means 4 GiB. Auto additionally limits band storage to 512 MiB.
 	MaxBandBytes int64
+	// Shape, when set, is the Cartesian grid the matrix lives on (cells
+	// per axis, the first varying fastest, with nearest-neighbour
+	// couplings): iterative methods then store it as coefficient arrays
+	// per neighbour, and Multigrid builds its grid hierarchy from it.
+	Shape []int
 	// NoRefine disables the residual check and the iterative refinement
 	// that BandLU performs after each solve (normally one step, at most
 	// four, and none when the first residual is already ≤ 1e-12·‖b‖).
@@ -277,7 +296,7 @@ func New(m *sparse.CSR, s Settings) (Solver, error) {
 		return newBiCGSTAB(a, s)
 	case BandLU:
 		return newBandLU(a, st, s)
-	case BiCGSTAB:
+	case BiCGSTAB, Multigrid:
 		return newBiCGSTAB(a, s)
 	}
 	return nil, fmt.Errorf("linear: unknown method %v", meth)

@@ -1,0 +1,136 @@
+package linear
+
+import (
+	"fmt"
+	"math"
+)
+
+// dilu is the diagonal incomplete LU factorization K = (D + L)·D⁻¹·(D + U)
+// of a stencil matrix M = L + diag(M) + U, with D chosen so that
+// diag(K) = diag(M). For a 5-point (7-point in 3-D) stencil it equals
+// ILU(0); for 9- and 27-point stencils it keeps the off-diagonal entries of
+// M unmodified, which costs nothing and preconditions the diagonally
+// dominant step matrices about as well. Factors are stored per cell side by
+// side (as the Gauss–Seidel smoother is), so a sweep reads one contiguous
+// run per cell.
+type dilu struct {
+	n, pad      int
+	lowOff      []int     // offsets < 0
+	upOff       []int     // offsets > 0
+	low         []float64 // low[c·kl + t] = M(c, c+lowOff[t])
+	up          []float64 // up[c·ku + t] = M(c, c+upOff[t]) / D_c
+	invD        []float64
+	perturbed   int
+	description string
+}
+
+// newDILU factorizes the stencil matrix m.
+func newDILU(m *stencil) *dilu {
+	n := m.n
+	f := &dilu{n: n, pad: m.pad, invD: make([]float64, n)}
+	var lowT, upT []int
+	for t, o := range m.off {
+		switch {
+		case o < 0:
+			lowT = append(lowT, t)
+			f.lowOff = append(f.lowOff, o)
+		case o > 0:
+			upT = append(upT, t)
+			f.upOff = append(f.upOff, o)
+		}
+	}
+	kl, ku := len(lowT), len(upT)
+	f.low = make([]float64, n*kl)
+	f.up = make([]float64, n*ku)
+	// mirror[t]: the term of row j = c + off[t] that couples back to c.
+	mirror := make([]int, len(lowT))
+	for i, t := range lowT {
+		mirror[i] = -1
+		for u, o := range m.off {
+			if o == -m.off[t] {
+				mirror[i] = u
+			}
+		}
+	}
+	diag := m.coef[m.diag]
+	for c := range n {
+		d := diag[c]
+		rowNorm := math.Abs(d)
+		for i, t := range lowT {
+			a := m.coef[t][c]
+			f.low[c*kl+i] = a
+			rowNorm += math.Abs(a)
+			j := c + m.off[t]
+			if a == 0 || j < 0 || mirror[i] < 0 {
+				continue
+			}
+			d -= a * m.coef[mirror[i]][j] * f.invD[j]
+		}
+		for _, t := range upT {
+			rowNorm += math.Abs(m.coef[t][c])
+		}
+		if !(math.Abs(d) > iluTinyPivot*rowNorm) {
+			fill := iluPivotFill * rowNorm
+			if fill == 0 {
+				fill = 1
+			}
+			d = math.Copysign(fill, d)
+			f.perturbed++
+		}
+		f.invD[c] = 1 / d
+		for i, t := range upT {
+			f.up[c*ku+i] = m.coef[t][c] / d
+		}
+	}
+	f.description = fmt.Sprintf("dilu-bicgstab (%d-point stencil)", len(m.off))
+	if f.perturbed > 0 {
+		f.description += fmt.Sprintf(" (%d pivots perturbed)", f.perturbed)
+	}
+	return f
+}
+
+func (f *dilu) name() string { return f.description }
+
+// apply sets z = K⁻¹·r.
+func (f *dilu) apply(z, r []float64) {
+	n := f.n
+	z = z[:n]
+	r = r[:n]
+	kl, ku := len(f.lowOff), len(f.upOff)
+	lo, hi := min(f.pad, n), max(n-f.pad, f.pad)
+	inv := f.invD[:n]
+	// Forward: (D + L)·y = r.
+	for c := range n {
+		s := r[c]
+		row := f.low[c*kl : c*kl+kl]
+		if c >= lo && c < hi {
+			for t, o := range f.lowOff {
+				s -= row[t] * z[c+o]
+			}
+		} else {
+			for t, o := range f.lowOff {
+				if j := c + o; j >= 0 {
+					s -= row[t] * z[j]
+				}
+			}
+		}
+		z[c] = s * inv[c]
+	}
+	// Backward: (I + D⁻¹U)·z = y.
+	for c := n - 1; c >= 0; c-- {
+		s := z[c]
+		row := f.up[c*ku : c*ku+ku]
+		if c >= lo && c < hi {
+			for t, o := range f.upOff {
+				s -= row[t] * z[c+o]
+			}
+		} else {
+			for t, o := range f.upOff {
+				if j := c + o; j < n {
+					s -= row[t] * z[j]
+				}
+			}
+		}
+		z[c] = s
+	}
+}

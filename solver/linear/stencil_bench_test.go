@@ -1,0 +1,37 @@
+package linear
+
+import "testing"
+
+// BenchmarkStencilMulVec1000x1000 is the 9-point product at 10⁶ cells in
+// stencil storage (compare BenchmarkMulVec1000x1000, the CSR product).
+func BenchmarkStencilMulVec1000x1000(b *testing.B) {
+	m := implicitStep(gridOpts{nx: 1000, ny: 1000, nine: true, dt: 1, seed: 1})
+	a, err := raw(m)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, ok := newStencil(a, []int{1000, 1000})
+	if !ok {
+		b.Fatal("not a stencil matrix")
+	}
+	x := randVec(a.n, 2)
+	y := make([]float64, a.n)
+	b.SetBytes(int64(8 * (len(st.off) + 2) * a.n))
+	for b.Loop() {
+		st.mulVec(y, x)
+	}
+}
+
+// BenchmarkCSRMulVecSerial1000x1000 is the single-goroutine CSR product.
+func BenchmarkCSRMulVecSerial1000x1000(b *testing.B) {
+	m := implicitStep(gridOpts{nx: 1000, ny: 1000, nine: true, dt: 1, seed: 1})
+	a, err := raw(m)
+	if err != nil {
+		b.Fatal(err)
+	}
+	x := randVec(a.n, 2)
+	y := make([]float64, a.n)
+	for b.Loop() {
+		a.mulVec(y, x)
+	}
+}
