@@ -21,6 +21,10 @@ import (
 //
 // The statistics add up over the pieces (steps, rejections,
 // factorizations; the extreme step sizes and negative mass over all).
+//
+// Settings.OnState reports the statistics of all pieces so far, and at the
+// end of a piece the state the next piece starts from (its first step, no
+// BDF2 history), so that Settings.Restart continues across breaks exactly.
 func EvolvePiecewise(ctx context.Context, breaks []float64, opAt func(k int) (*operators.Operator, error), p []float64, t0 float64, times []float64, s Settings, observe Observer) (Stats, error) {
 	for i := 1; i < len(breaks); i++ {
 		if !(breaks[i] > breaks[i-1]) {
@@ -47,9 +51,36 @@ func EvolvePiecewise(ctx context.Context, breaks []float64, opAt func(k int) (*o
 		}
 		return nil
 	}
+	// startDT is DT of a piece that starts after a break: the change of
+	// generator starts a transient, so adaptive steps begin again with the
+	// first step (or the last, when smaller).
+	startDT := func() float64 {
+		if s.Adaptive && last > 0 {
+			return math.Min(s.DT, last)
+		}
+		return s.DT
+	}
+	end := math.Inf(1)
+	if onState := s.OnState; onState != nil {
+		piece.OnState = func(st State) error {
+			all := total
+			all.add(st.Stats)
+			st.Stats = finishTotal(all)
+			if st.T >= end {
+				// The next step is the first of the next piece.
+				st.DT = s.DT
+				if s.Adaptive {
+					st.DT = firstStep(Settings{DT: startDT(), MaxDT: s.MaxDT})
+				}
+				st.Prev, st.PrevDT = nil, 0
+			}
+			return onState(st)
+		}
+	}
+	restart := s.Restart
 	j := 0 // next output time
 	for j < len(times) {
-		end := math.Inf(1)
+		end = math.Inf(1)
 		if k < len(breaks) {
 			end = breaks[k]
 		}
@@ -77,11 +108,8 @@ func EvolvePiecewise(ctx context.Context, breaks []float64, opAt func(k int) (*o
 			}
 			return observe(tt, q)
 		}
-		if s.Adaptive && last > 0 {
-			// The change of generator starts a transient: begin again
-			// with the first step (or the last, when smaller).
-			piece.DT = math.Min(s.DT, last)
-		}
+		piece.DT = startDT()
+		piece.Restart, restart = restart, nil // the first piece only
 		piece.Stop = 0
 		if !math.IsInf(end, 1) {
 			piece.Stop = end // adaptive steps end on the break
