@@ -85,6 +85,7 @@ func Build(s *Scenario) (*Model, error) {
 	if m.Linear.Method, err = linear.ParseMethod(s.Solver.Linear); err != nil {
 		ps.add("solver.linear", s.Solver.Linear, "%v", err)
 	}
+	m.Linear.MaxIter = s.Solver.MaxIter
 	scheme, err := solver.ParseScheme(s.Time.Scheme)
 	if err != nil {
 		ps.add("time.scheme", s.Time.Scheme, "%v", err)

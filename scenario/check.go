@@ -15,7 +15,22 @@ import (
 // documents built from aliases cannot make it run for long.
 const maxNodes = 200000
 
-var boundaryType = reflect.TypeFor[Boundary]()
+var (
+	boundaryType = reflect.TypeFor[Boundary]()
+	timeType     = reflect.TypeFor[Time]()
+)
+
+// explicitZero lists the keys whose zero value stands for "not given, use
+// the default" in the Go structs: a 0 written out in the document is
+// therefore a value of its own, and an invalid one. Each entry says what is
+// allowed.
+var explicitZero = map[string]string{
+	"simulate.walkers":  "must be at least 1 (the number of walkers); leave it out for the default 1000",
+	"simulate.dt":       "must be a finite number > 0 (the Euler–Maruyama step); leave it out for the default 0.001",
+	"simulate.max_time": "must be > 0 (the time after which a walker counts as capped); leave it out for the default 1e6",
+	"time.tol":          "must be in (0, 1): the relative error tolerance per adaptive step; leave it out for the default 1e-4",
+	"solver.max_iter":   "must be a positive integer (the iteration cap of bicgstab per linear solve); leave it out for the default max(1000, 10·√cells)",
+}
 
 // checker compares a YAML node tree with the Go types of Scenario and
 // collects unknown keys and values of the wrong type, with their key paths.
@@ -78,6 +93,9 @@ func (c *checker) check(n *yaml.Node, t reflect.Type, path string) {
 		if n.Kind != yaml.MappingNode {
 			c.addAt(n, path, "expected %s, got %s%s", describe(t), kindName(n), c.at(n.Line))
 			return
+		}
+		if t == timeType {
+			c.checkTimeStep(n, path)
 		}
 		c.checkMapping(n, path, func(k *yaml.Node, v *yaml.Node) {
 			f, ok := fieldByKey(t, k.Value)
@@ -148,9 +166,45 @@ func (c *checker) checkMapping(n *yaml.Node, path string, pair func(k, v *yaml.N
 	}
 }
 
+// checkTimeStep reports an explicit dt: 0 beside a positive end in the time
+// mapping n (a zero dt otherwise means end/100). With any other end a dt of
+// 0 is what Defaults leaves and Marshal writes, and is accepted (Validate
+// judges end).
+func (c *checker) checkTimeStep(n *yaml.Node, path string) {
+	var dt, end *yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		switch resolve(n.Content[i]).Value {
+		case "dt":
+			dt = resolve(n.Content[i+1])
+		case "end":
+			end = resolve(n.Content[i+1])
+		}
+	}
+	var e float64
+	if !isZero(dt) || end == nil || end.Kind != yaml.ScalarNode || end.Decode(&e) != nil || !(e > 0) {
+		return // Defaults writes dt = end/100 for end > 0 only
+	}
+	// No line in the message: within Set the document is a re-encoding of
+	// the scenario, whose line numbers mean nothing to the user.
+	c.addAt(dt, join(path, "dt"), "must be a finite number > 0 (the time step, or the first step when adaptive); leave it out for the default time.end/100")
+}
+
+// isZero reports whether n is a numeric scalar equal to 0.
+func isZero(n *yaml.Node) bool {
+	if n == nil || n.Kind != yaml.ScalarNode || (n.ShortTag() != "!!int" && n.ShortTag() != "!!float") {
+		return false
+	}
+	var f float64
+	return n.Decode(&f) == nil && f == 0
+}
+
 func (c *checker) checkScalar(n *yaml.Node, t reflect.Type, path string) {
 	if n.Kind != yaml.ScalarNode {
 		c.addAt(n, path, "expected %s, got %s%s", describe(t), kindName(n), c.at(n.Line))
+		return
+	}
+	if msg, ok := explicitZero[path]; ok && isZero(n) {
+		c.addAt(n, path, "%s%s", msg, c.at(n.Line))
 		return
 	}
 	if t.Kind() == reflect.String {

@@ -253,4 +253,11 @@ type Solver struct {
 	// (banded/sparse factorization) or bicgstab (preconditioned Krylov).
 	// Default: auto.
 	Linear string `yaml:"linear"`
+
+	// MaxIter caps the iterations of the iterative (bicgstab) solver per
+	// linear solve (an added key); a solve that has not reached its
+	// tolerance by then is an error that reports the true residual, never
+	// a result. It must be > 0 when given; absent (0) means
+	// max(1000, 10·√cells).
+	MaxIter int `yaml:"max_iter,omitempty"`
 }

@@ -368,6 +368,7 @@ func (v *validator) targets() {
 		}
 		if t.Box != nil {
 			v.box(p+".box", t.Box)
+			v.boxCells(p, t.Box)
 		}
 		if b := t.Basin; b != nil && *b < 0 {
 			v.add(p+".basin", strconv.Itoa(*b), "must be ≥ 0 (minima are numbered from 0, sorted by loss)")
@@ -376,6 +377,8 @@ func (v *validator) targets() {
 			v.point(p+".ball.center", b.Center)
 			if !(b.Radius > 0) || math.IsInf(b.Radius, 0) {
 				v.add(p+".ball.radius", fnum(b.Radius), "must be a finite number > 0")
+			} else {
+				v.ballCells(p, b)
 			}
 		}
 	}
@@ -395,6 +398,94 @@ func (v *validator) box(path string, box [][]float64) {
 		case v.axisOK(j) && (iv[1] <= v.s.Domain[j][0] || iv[0] >= v.s.Domain[j][1]):
 			v.add(p, fvec(iv), "lies outside the domain [%s, %s] of axis %d", fnum(v.s.Domain[j][0]), fnum(v.s.Domain[j][1]), j)
 		}
+	}
+}
+
+// gridOK reports whether the domain and cells describe a usable grid, so
+// that checks against cell centres apply.
+func (v *validator) gridOK() bool {
+	if !v.dimOK() || len(v.s.Cells) != v.d {
+		return false
+	}
+	for i := range v.d {
+		if !v.axisOK(i) || v.s.Cells[i] < 3 {
+			return false
+		}
+	}
+	return true
+}
+
+// centre returns the coordinate of the centre of cell i on axis k, computed
+// as the grid computes it.
+func (v *validator) centre(k, i int) float64 {
+	lo, hi, n := v.s.Domain[k][0], v.s.Domain[k][1], v.s.Cells[k]
+	return lo + (float64(i)+0.5)*((hi-lo)/float64(n))
+}
+
+// centresIn returns the first and last cell index on axis k whose centre
+// lies in [lo, hi]; first > last when there is none.
+func (v *validator) centresIn(k int, lo, hi float64) (first, last int) {
+	n := v.s.Cells[k]
+	a, b := v.s.Domain[k][0], v.s.Domain[k][1]
+	h := (b - a) / float64(n)
+	first = max(0, min(n-1, int(math.Ceil((lo-a)/h-0.5))-1))
+	for first < n && v.centre(k, first) < lo {
+		first++
+	}
+	last = min(n-1, max(0, int(math.Floor((hi-a)/h-0.5))+1))
+	for last >= 0 && v.centre(k, last) > hi {
+		last--
+	}
+	return first, last
+}
+
+// boxCells reports a target box that holds no cell centre (absorption
+// would have nowhere to happen) or every cell centre (nothing would be left
+// to absorb). Malformed boxes are left to box.
+func (v *validator) boxCells(path string, box [][]float64) {
+	if !v.gridOK() || len(box) != v.d {
+		return
+	}
+	all := true
+	for k, iv := range box {
+		if len(iv) != 2 || !(iv[0] < iv[1]) || iv[1] <= v.s.Domain[k][0] || iv[0] >= v.s.Domain[k][1] {
+			return // box reports it
+		}
+		first, last := v.centresIn(k, iv[0], iv[1])
+		if first > last {
+			v.add(path+".box", fmat(box), "contains no cell centre on axis %d (cells there are %.4g wide): enlarge the box or use more cells", k, (v.s.Domain[k][1]-v.s.Domain[k][0])/float64(v.s.Cells[k]))
+			return
+		}
+		all = all && first == 0 && last == v.s.Cells[k]-1
+	}
+	if all {
+		v.add(path+".box", fmat(box), "covers every cell of the domain, so nothing is left to absorb: shrink it")
+	}
+}
+
+// ballCells reports a target ball that holds no cell centre. The cell
+// centres form a product lattice, so the centre nearest to the ball's
+// centre is the nearest one per axis.
+func (v *validator) ballCells(path string, b *Ball) {
+	if !v.gridOK() || len(b.Center) != v.d {
+		return
+	}
+	d2 := 0.0
+	for k, c := range b.Center {
+		n := v.s.Cells[k]
+		a, hi := v.s.Domain[k][0], v.s.Domain[k][1]
+		if !finite(c) {
+			return
+		}
+		i := max(0, min(n-1, int(math.Floor((c-a)/((hi-a)/float64(n))))))
+		best := math.Inf(1)
+		for j := max(0, i-1); j <= min(n-1, i+1); j++ {
+			best = min(best, math.Abs(v.centre(k, j)-c))
+		}
+		d2 += best * best
+	}
+	if d2 > b.Radius*b.Radius {
+		v.add(path+".ball.radius", fnum(b.Radius), "the ball holds no cell centre (the nearest is %.4g away): enlarge the radius or use more cells", math.Sqrt(d2))
 	}
 }
 
@@ -429,6 +520,9 @@ func (v *validator) solver() {
 	v.enum("solver.linear", l, linears, "linear solver")
 	if c, _ := linears.canonical(l); c == LinearThomas && v.d > 1 {
 		v.add("solver.linear", l, "the Thomas algorithm solves 1-D (tridiagonal) problems only; this domain has %d axes; use auto, direct or bicgstab", v.d)
+	}
+	if n := v.s.Solver.MaxIter; n < 0 {
+		v.add("solver.max_iter", strconv.Itoa(n), "must be a positive integer (the iteration cap of bicgstab per linear solve); leave it out for the default max(1000, 10·√cells)")
 	}
 }
 

@@ -50,7 +50,10 @@ ball of --radius around the minimum. Prefactors depend on the convention
 		RunE: func(cmd *cobra.Command, args []string) error {
 			kind, err := escape.ParseTarget(target)
 			if err != nil {
-				return usageError{err}
+				return usagef("--target: %v", err)
+			}
+			if !(radius >= 0) || math.IsInf(radius, 0) {
+				return usagef("--radius %g: want a finite radius > 0 (or 0 for two cells)", radius)
 			}
 			m, err := o.load(args)
 			if err != nil {

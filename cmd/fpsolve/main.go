@@ -94,10 +94,18 @@ type options struct {
 	verbose bool
 	stdout  io.Writer
 	stderr  io.Writer
+
+	// The resource guard (guard.go): --force skips it; the limits are
+	// sizes, auto (what the machine has) or off.
+	force    bool
+	memLimit limitFlag
+	outLimit limitFlag
+	// cmd is the command being run (set before it runs), for the guard.
+	cmd *cobra.Command
 }
 
 func newRoot(stdout, stderr io.Writer) *cobra.Command {
-	o := &options{stdout: stdout, stderr: stderr}
+	o := &options{stdout: stdout, stderr: stderr, memLimit: limitFlag{auto: true}, outLimit: limitFlag{auto: true}}
 	root := &cobra.Command{
 		Use:   "fpsolve",
 		Short: "Fokker–Planck solver for SGD dynamics: densities, escape rates, flat vs sharp minima",
@@ -111,6 +119,10 @@ default, a tilted double well under SGD noise. Exit status: 0 success,
 1 runtime failure, 2 bad input.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			o.cmd = cmd
+			return o.checkJSONPath()
+		},
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -121,14 +133,30 @@ default, a tilted double well under SGD noise. Exit status: 0 success,
 	pf.StringVar(&o.out, "out", "", "directory for output files (default: the scenario's output.dir)")
 	pf.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
 	pf.BoolVarP(&o.verbose, "verbose", "v", false, "explain solver choices")
+	pf.Var(&o.memLimit, "memory-limit", "refuse (exit 2) when the estimated memory of the command exceeds `SIZE` (e.g. 8GB, 16GiB); auto = the memory available (MemAvailable, cgroup limit), off = no check")
+	pf.Var(&o.outLimit, "output-limit", "refuse (exit 2) when the estimated size of the output files exceeds `SIZE`; auto = the free space of the output directory, off = no check")
+	pf.BoolVar(&o.force, "force", false, "skip the memory and output-volume estimates (--memory-limit, --output-limit) and run anyway")
 	root.AddCommand(runCmd(o), stationaryCmd(o), mfptCmd(o), criticalCmd(o), landscapesCmd(o),
 		escapeCmd(o),
 		sweepCmd(o), simulateCmd(o))
+	for _, c := range root.Commands() {
+		if c.Args == nil {
+			continue
+		}
+		// A wrong number of arguments is bad input (exit status 2).
+		args, name := c.Args, c.Name()
+		c.Args = func(cmd *cobra.Command, a []string) error {
+			if err := args(cmd, a); err != nil {
+				return usagef("%s: %v (usage: fpsolve %s)", name, err, cmd.Use)
+			}
+			return nil
+		}
+	}
 	return root
 }
 
-// load reads the scenario (or the default), applies --set and --out and
-// resolves it.
+// load reads the scenario (or the default), applies --set and --out,
+// checks it and the resources the command needs, and resolves it.
 func (o *options) load(args []string) (*scenario.Model, error) {
 	s, err := o.loadScenario(args)
 	if err != nil {
@@ -137,12 +165,42 @@ func (o *options) load(args []string) (*scenario.Model, error) {
 	if o.out != "" {
 		s.Output.Dir = o.out
 	}
-	return scenario.Build(s)
+	m, err := scenario.Build(s)
+	if err != nil {
+		return nil, err
+	}
+	if err := targetsLeaveCells(m); err != nil {
+		return nil, err
+	}
+	if o.cmd != nil && o.cmd.Name() == "run" {
+		if err := initialOutsideTargets(m); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
 }
 
-// loadScenario reads the scenario (or the default) and applies --set,
-// without building it.
+// loadScenario reads the scenario (or the default), applies --set,
+// validates it and checks that the current command fits in the memory and
+// disk space available (guard.go), without building it.
 func (o *options) loadScenario(args []string) (*scenario.Scenario, error) {
+	s, err := o.readScenario(args)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	if err := o.guard(s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// readScenario reads the scenario (or the default) and applies --set. When
+// some --set fails, the problems of the scenario without it are reported
+// too, so that one run lists everything to fix.
+func (o *options) readScenario(args []string) (*scenario.Scenario, error) {
 	var s *scenario.Scenario
 	if len(args) == 0 {
 		s = scenario.Default()
@@ -156,7 +214,26 @@ func (o *options) loadScenario(args []string) (*scenario.Scenario, error) {
 			return nil, usageError{err}
 		}
 	}
-	return s, o.applySets(s)
+	if err := o.applySets(s); err != nil {
+		var ps scenario.Problems
+		if !errors.As(err, &ps) {
+			return nil, err
+		}
+		seen := map[string]bool{}
+		for _, p := range ps {
+			seen[p.Path] = true
+		}
+		var more scenario.Problems
+		if errors.As(s.Validate(), &more) {
+			for _, p := range more {
+				if !seen[p.Path] {
+					ps = append(ps, p)
+				}
+			}
+		}
+		return nil, ps
+	}
+	return s, nil
 }
 
 // applySets applies every --set to s, collecting all problems.
@@ -166,7 +243,13 @@ func (o *options) applySets(s *scenario.Scenario) error {
 		if err := s.Set(a); err != nil {
 			var p scenario.Problems
 			if errors.As(err, &p) {
-				ps = append(ps, p...)
+				for _, q := range p {
+					if q.Path == "" {
+						// A malformed override names no key: name the flag.
+						q.Path = "--set"
+					}
+					ps = append(ps, q)
+				}
 			} else {
 				ps = append(ps, scenario.Problem{Path: "--set", Value: a, Msg: err.Error()})
 			}

@@ -76,7 +76,7 @@ other.`,
 				}
 				tau, err := solver.MFPT(op, m.Linear)
 				if err != nil {
-					return err
+					return solveFailure("mfpt", m, err)
 				}
 				if start != nil {
 					results = append(results, result(tau, start))
@@ -153,7 +153,7 @@ func basinTransitions(m *scenario.Model, result func(tau, x []float64) mfptResul
 					return nil, err
 				}
 				if tau, err = solver.MFPT(op, m.Linear); err != nil {
-					return nil, err
+					return nil, solveFailure(fmt.Sprintf("mfpt into the basin of minimum %d", j), m, err)
 				}
 				taus[j] = tau
 			}

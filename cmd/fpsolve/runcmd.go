@@ -274,6 +274,7 @@ func (o *options) evolve(ctx context.Context, m *scenario.Model, ck *checkpoint,
 		"min_dt": stats.MinDT, "max_dt": stats.MaxDT, "negative_mass": stats.NegativeMass,
 		"linear_solver": stats.Solver, "seconds": seconds + time.Since(started).Seconds(),
 	}
+	o.runHealth(m, &res)
 	o.vlogf("%d steps (%d rejected), Δt in [%.3g, %.3g], %d factorizations, solver %s\n",
 		stats.Steps, stats.Rejected, stats.MinDT, stats.MaxDT, stats.Factorizations, stats.Solver)
 	if stats.NegativeMass < -1e-6 {

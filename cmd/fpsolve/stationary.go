@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/fpsolve/fpsolve/scenario"
 	"github.com/fpsolve/fpsolve/solver"
 )
 
@@ -24,8 +25,8 @@ basin of every minimum.`,
 			if err != nil {
 				return err
 			}
-			if len(m.Sinks) > 0 {
-				return usagef("stationary: the scenario has targets, so no stationary state exists: remove them (--set targets=[]) or use mfpt")
+			if err := stationaryExists(m); err != nil {
+				return err
 			}
 			op, err := m.Operator()
 			if err != nil {
@@ -35,7 +36,7 @@ basin of every minimum.`,
 			m.Grid.Sample(guess, func(x []float64) float64 { return -m.Loss.Value(x) })
 			p, err := solver.Stationary(op, guess, m.Linear)
 			if err != nil {
-				return err
+				return solveFailure("stationary", m, err)
 			}
 			basins, err := basinMasses(m, p)
 			if err != nil {
@@ -64,4 +65,30 @@ basin of every minimum.`,
 			}{basins, total})
 		},
 	}
+}
+
+// stationaryExists refuses, as bad input, a scenario with targets or an
+// absorbing face: probability leaks out, so no stationary state exists.
+func stationaryExists(m *scenario.Model) error {
+	var ps scenario.Problems
+	if len(m.Sinks) > 0 {
+		ps = append(ps, scenario.Problem{Path: "targets", Value: fmt.Sprintf("%d target(s)", len(m.Sinks)),
+			Msg: "stationary needs a closed problem, and targets absorb probability: remove them (--set targets=[]) or use mfpt"})
+	}
+	if hasAbsorbingFace(m.Grid) {
+		ps = append(ps, scenario.Problem{Path: "boundary", Value: boundaryText(m.Scenario.Boundary),
+			Msg: "stationary needs a closed problem, and an absorbing face lets probability out: make every face reflecting or periodic (--set boundary=reflecting) or use mfpt"})
+	}
+	if len(ps) > 0 {
+		return ps
+	}
+	return nil
+}
+
+// boundaryText renders the boundary as written in a scenario.
+func boundaryText(b scenario.Boundary) string {
+	if len(b.Axes) == 0 {
+		return b.All
+	}
+	return fmt.Sprint(b.Axes)
 }

@@ -147,6 +147,9 @@ func (o *options) runSweep(cmd *cobra.Command, args []string, f sweepFlags) erro
 			if err := o.applySets(p.Base); err != nil {
 				return err
 			}
+			if err := o.guard(p.Base); err != nil {
+				return err
+			}
 		}
 	default:
 		if len(args) > 1 {
