@@ -439,22 +439,29 @@ func (e *evolver) solver(c float64) (linear.Solver, error) {
 	}
 	var s linear.Solver
 	var err error
-	if useGTH(e.op, e.settings.Linear) {
-		if e.settings.Linear.Method == linear.Auto && e.op.Grid.Dim() >= 2 && e.n >= iterativeStepCells {
-			// Large 2-D/3-D steps: ILU(0)-BiCGSTAB streams the 9-point
-			// matrix instead of a band of 2·N_x entries per cell (3× faster
-			// on the 200×160 flat/sharp run); very stiff steps it cannot
-			// solve fall back to the exact elimination.
-			var it linear.Solver
-			if it, err = linear.New(shifted(e.a, c), e.iterative(c)); err == nil {
-				s = &fallbackSolver{primary: it, make: func() (linear.Solver, error) { return newGTHStep(e.op, c) }}
-			}
+	lin := e.settings.Linear
+	exact := func() (linear.Solver, error) {
+		if useGTH(e.op, lin) {
+			return newGTHStep(e.op, c)
 		}
-		if s == nil {
-			s, err = newGTHStep(e.op, c)
+		return linear.New(shifted(e.a, c), lin)
+	}
+	if lin.Method == linear.Auto && e.op.Grid.Dim() >= 2 && e.n >= iterativeStepCells {
+		// Large 2-D/3-D steps: a preconditioned BiCGSTAB streams the
+		// stencil instead of a band of 2·N_x entries per cell; steps it
+		// cannot solve fall back to the exact elimination (or, for a
+		// generator that is not Markov, to the automatic direct choice).
+		set, why := e.iterative(c)
+		var it linear.Solver
+		if it, err = linear.New(shifted(e.a, c), set); err == nil {
+			s = &fallbackSolver{primary: it, make: exact, why: why}
 		}
-	} else {
-		s, err = linear.New(shifted(e.a, c), e.settings.Linear)
+	}
+	if s == nil {
+		if lin.Method == linear.Multigrid || lin.Method == linear.BiCGSTAB {
+			lin.Shape = e.shape()
+		}
+		s, err = exact()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("solver: implicit step matrix: %w", err)
@@ -617,17 +624,24 @@ func (e *evolver) accept(p []float64, h float64) {
 // multigrid-preconditioned BiCGSTAB beyond, whose iteration count does
 // not grow with c·|A| (5–7 on the 200×200 benchmark for c·|A| from 10 to
 // 10⁴, where ILU(0) needs 24–123).
-func (e *evolver) iterative(c float64) linear.Settings {
+func (e *evolver) iterative(c float64) (linear.Settings, string) {
+	s := linear.Settings{Method: linear.BiCGSTAB, Tol: 1e-10, MaxIter: 300, Shape: e.shape()}
+	stiff := c * e.maxDiag()
+	if stiff > mgDominance {
+		s.Method = linear.Multigrid
+		return s, fmt.Sprintf("Δt·c·max|Aᵢᵢ| = %.3g > %g: stiff step, multigrid", stiff, float64(mgDominance))
+	}
+	return s, fmt.Sprintf("Δt·c·max|Aᵢᵢ| = %.3g ≤ %g: diagonally dominant step, incomplete LU", stiff, float64(mgDominance))
+}
+
+// shape returns the cells per axis of the grid.
+func (e *evolver) shape() []int {
 	g := e.op.Grid
 	shape := make([]int, g.Dim())
 	for k := range shape {
 		shape[k] = g.N(k)
 	}
-	s := linear.Settings{Method: linear.BiCGSTAB, Tol: 1e-10, MaxIter: 300, Shape: shape}
-	if c*e.maxDiag() > mgDominance {
-		s.Method = linear.Multigrid
-	}
-	return s
+	return shape
 }
 
 // mgDominance is the stiffness c·max|Aᵢᵢ| of a step matrix I − c·A above
@@ -661,6 +675,7 @@ const estimateTol = 1e-3
 // fallbackSolver uses primary until it fails once, then the solver make
 // builds (an exact one) for good.
 type fallbackSolver struct {
+	why     string // why primary was chosen
 	primary linear.Solver
 	make    func() (linear.Solver, error)
 	backup  linear.Solver
@@ -700,5 +715,5 @@ func (f *fallbackSolver) Name() string {
 	if f.backup != nil {
 		return f.backup.Name() + " (after " + f.primary.Name() + " failed)"
 	}
-	return f.primary.Name() + " (exact elimination as fallback)"
+	return f.primary.Name() + " (" + f.why + "; exact elimination as fallback)"
 }

@@ -294,8 +294,9 @@ func galerkin(a rawCSR, p *prolongation) rawCSR {
 	// Fine-cell tables: aggregate and interpolation rows.
 	agg := make([]int32, a.n)
 	pptr := make([]int, a.n+1)
-	var pcol []int32
-	var pw []float64
+	per := 1 << len(p.fine)
+	pcol := make([]int32, 0, a.n*per)
+	pw := make([]float64, 0, a.n*per)
 	var cols []int
 	var ws []float64
 	p.forEachFine(func(c int, co []int) {
@@ -327,7 +328,11 @@ func galerkin(a rawCSR, p *prolongation) rawCSR {
 	for i := range mark {
 		mark[i] = -1
 	}
-	out := rawCSR{n: nc, indptr: make([]int, nc+1)}
+	width := 1
+	for range p.fine {
+		width *= 3
+	}
+	out := rawCSR{n: nc, indptr: make([]int, nc+1), ind: make([]int, 0, nc*width), data: make([]float64, 0, nc*width)}
 	var touched []int
 	for g := range nc {
 		touched = touched[:0]

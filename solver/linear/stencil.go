@@ -3,6 +3,7 @@ package linear
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // stencil stores a square matrix that couples each cell of a Cartesian grid
@@ -60,21 +61,52 @@ func newStencil(a rawCSR, shape []int) (*stencil, bool) {
 		}
 		pad = max(pad, offOf[t])
 	}
+	// With at least 3 cells per axis the offsets are distinct, and an
+	// entry's term follows from j − i through a table; the coordinates
+	// then only confirm that the neighbour is geometric (not wrapped).
+	delta := make([][]int, nt)
+	for t := range nt {
+		delta[t] = make([]int, d)
+		r := t
+		for k := range d {
+			delta[t][k] = r%3 - 1
+			r /= 3
+		}
+	}
+	var table []int
+	if slices.Min(shape) >= 3 {
+		table = make([]int, 2*pad+1)
+		for i := range table {
+			table[i] = -1
+		}
+		for t, o := range offOf {
+			table[o+pad] = t
+		}
+	}
 	coef := make([][]float64, nt)
 	ci := make([]int, d)
 	for i := 0; i < n; i++ {
+		inside := table != nil
+		for ax, c := range ci {
+			inside = inside && c > 0 && c < shape[ax]-1
+		}
 		for k := a.indptr[i]; k < a.indptr[i+1]; k++ {
 			j := a.ind[k]
-			t, pow, rest := 0, 1, j
-			for ax := range d {
-				dl := rest%shape[ax] - ci[ax]
-				rest /= shape[ax]
-				if dl < -1 || dl > 1 {
-					t = -1
-					break
+			t := -1
+			if table != nil {
+				if dl := j - i; dl >= -pad && dl <= pad {
+					t = table[dl+pad]
 				}
-				t += (dl + 1) * pow
-				pow *= 3
+				if t >= 0 && !inside {
+					for ax, dl := range delta[t] {
+						if c := ci[ax] + dl; c < 0 || c >= shape[ax] {
+							t = -1
+							break
+						}
+					}
+				}
+			} else {
+				t = stencilTerm(j, ci, shape)
 			}
 			if t < 0 {
 				if a.data[k] != 0 {
@@ -111,6 +143,22 @@ func newStencil(a rawCSR, shape []int) (*stencil, bool) {
 		st.coef = append(st.coef, coef[t])
 	}
 	return st, true
+}
+
+// stencilTerm returns the term (Σₖ (δₖ+1)·3ᵏ) that couples the cell at
+// coordinates ci to cell j, or −1 if j is not a nearest neighbour.
+func stencilTerm(j int, ci, shape []int) int {
+	t, pow, rest := 0, 1, j
+	for ax, m := range shape {
+		dl := rest%m - ci[ax]
+		rest /= m
+		if dl < -1 || dl > 1 {
+			return -1
+		}
+		t += (dl + 1) * pow
+		pow *= 3
+	}
+	return t
 }
 
 // rowAt returns Σₛ coef[s][c]·x[c+off[s]] with bounds checks (for the cells

@@ -35,3 +35,33 @@ func BenchmarkCSRMulVecSerial1000x1000(b *testing.B) {
 		a.mulVec(y, x)
 	}
 }
+
+// BenchmarkMultigridSetup400x400 builds the hierarchy (stencils, Galerkin
+// matrices, smoothers, coarsest band LU) of a 9-point step matrix.
+func BenchmarkMultigridSetup400x400(b *testing.B) {
+	m := implicitStep(gridOpts{nx: 400, ny: 400, nine: true, dt: 10, seed: 1})
+	a, err := raw(m)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := newMultigrid(a, []int{400, 400}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkStencilFromCSR400x400 converts a 9-point matrix to stencil
+// storage.
+func BenchmarkStencilFromCSR400x400(b *testing.B) {
+	m := implicitStep(gridOpts{nx: 400, ny: 400, nine: true, dt: 10, seed: 1})
+	a, err := raw(m)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, ok := newStencil(a, []int{400, 400}); !ok {
+			b.Fatal("not a stencil")
+		}
+	}
+}
