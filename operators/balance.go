@@ -1,6 +1,10 @@
 package operators
 
-import "math"
+import (
+	"math"
+
+	"github.com/fpsolve/fpsolve/grid"
+)
 
 // DetailedBalance returns the stationary density of op and true when the
 // discrete chain is reversible: when a density exists for which the
@@ -25,35 +29,61 @@ func (op *Operator) DetailedBalance() ([]float64, bool) {
 	}
 	// log P along the tree: cell c is reached from c − eₖ for the lowest
 	// axis k on which its index is not 0 (natural order visits it first).
+	// The tree holds every face along axis 0 except periodic wraps; the
+	// other faces are checked against the ratio below.
 	logp := make([]float64, n)
 	idx := make([]int, d)
 	for c := 1; c < n; c++ {
-		g.Coords(c, idx)
+		// idx: coordinates of c (incremented from those of c − 1).
+		for k := 0; k < d; k++ {
+			idx[k]++
+			if idx[k] < g.N(k) {
+				break
+			}
+			idx[k] = 0
+		}
 		k := 0
 		for idx[k] == 0 {
 			k++
 		}
 		dn := c - g.Stride(k)
-		a, b := op.alpha[k][dn], op.beta[k][dn]
-		if !(a > 0) || !(b > 0) {
+		r, ok := logRatio(op.alpha[k][dn], op.beta[k][dn])
+		if !ok {
 			return nil, false
 		}
-		logp[c] = logp[dn] + math.Log(a) - math.Log(b)
+		logp[c] = logp[dn] + r
 	}
-	// Check every face (periodic ones included) against the ratio.
-	for c := 0; c < n; c++ {
-		for k := 0; k < d; k++ {
+	// Check every face off the tree (periodic ones included); in 1-D
+	// without a periodic axis there is none.
+	first := 1
+	if g.Axis(0).Low == grid.Periodic {
+		first = 0
+	}
+	clear(idx)
+	for c := 0; c < n && (d > 1 || first == 0); c++ {
+		for k := first; k < d; k++ {
 			up, ok := g.Neighbor(c, k, +1)
 			if !ok {
 				continue
 			}
-			a, b := op.alpha[k][c], op.beta[k][c]
-			if !(a > 0) || !(b > 0) {
+			onTree := up > c
+			for j := 0; j < k && onTree; j++ {
+				onTree = idx[j] == 0
+			}
+			if onTree {
+				continue
+			}
+			r, ok := logRatio(op.alpha[k][c], op.beta[k][c])
+			if !ok || math.Abs(logp[up]-logp[c]-r) > 1e-12*(1+math.Abs(logp[up]-logp[c])) {
 				return nil, false
 			}
-			if math.Abs(logp[up]-logp[c]-(math.Log(a)-math.Log(b))) > 1e-12*(1+math.Abs(logp[up]-logp[c])) {
-				return nil, false
+		}
+		for k := 0; k < d; k++ {
+			idx[k]++
+			if idx[k] < g.N(k) {
+				break
 			}
+			idx[k] = 0
 		}
 	}
 	mx := math.Inf(-1)
@@ -66,4 +96,16 @@ func (op *Operator) DetailedBalance() ([]float64, bool) {
 	}
 	g.Normalize(p)
 	return p, true
+}
+
+// logRatio returns log(a/b) for positive a and b (one logarithm unless the
+// quotient over- or underflows), and false otherwise.
+func logRatio(a, b float64) (float64, bool) {
+	if !(a > 0) || !(b > 0) {
+		return 0, false
+	}
+	if q := a / b; q > 0x1p-1000 && q < 0x1p1000 {
+		return math.Log(q), true
+	}
+	return math.Log(a) - math.Log(b), true
 }

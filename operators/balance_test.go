@@ -50,6 +50,11 @@ func TestDetailedBalance(t *testing.T) {
 	if _, ok := seam.DetailedBalance(); ok {
 		t.Error("periodic seam taken as reversible")
 	}
+	// The same on axis 0, in 1-D: the tilted well is not periodic.
+	ring, _ := Assemble(Problem{Grid: mustGrid(axis(-2.5, 2.5, 50, grid.Periodic, grid.Periodic)), Loss: l, Diffusion: White{1, 0.2}})
+	if _, ok := ring.DetailedBalance(); ok {
+		t.Error("1-D periodic seam taken as reversible")
+	}
 	full, _ := NewMatrix([][]float64{{0.1, 0.03}, {0.03, 0.05}})
 	f, _ := Assemble(Problem{Grid: mustGrid(axis(-2, 2, 20, R, R), axis(-2, 2, 20, R, R)), Loss: testloss.Wells2(), Diffusion: full})
 	if _, ok := f.DetailedBalance(); ok {

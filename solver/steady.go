@@ -124,15 +124,25 @@ func relResidual(a *sparse.CSR, r, x []float64) float64 {
 		for j := raw.Indptr[i]; j < raw.Indptr[i+1]; j++ {
 			s += math.Abs(raw.Data[j])
 		}
-		na = math.Max(na, s)
+		if s > na || s != s {
+			na = s
+		}
 	}
 	return maxAbs(r) / (na * maxAbs(x))
 }
 
+// maxAbs returns max |vᵢ|, or NaN if v holds a NaN.
 func maxAbs(v []float64) float64 {
-	m := 0.0
+	m, nan := 0.0, false
 	for _, x := range v {
-		m = math.Max(m, math.Abs(x))
+		if a := math.Abs(x); a > m {
+			m = a
+		} else if a != a {
+			nan = true
+		}
+	}
+	if nan {
+		return math.NaN()
 	}
 	return m
 }
