@@ -14,3 +14,15 @@ func Bernoulli(z float64) float64 {
 	}
 	return z / math.Expm1(z)
 }
+
+// BernoulliPair returns B(z) and B(−z) with one exponential, from
+// B(−z) = B(z) + z applied on the side where it adds (|z| + a positive
+// number), so neither value loses relative accuracy.
+func BernoulliPair(z float64) (bp, bm float64) {
+	if z >= 0 {
+		bp = Bernoulli(z)
+		return bp, bp + z
+	}
+	bm = Bernoulli(-z)
+	return bm - z, bm
+}

@@ -296,7 +296,7 @@ func (op *Operator) coefficients(p Problem) error {
 						}
 						z = h / 6 * (gc[k][c] + 4*gMid + gUp)
 					}
-					bp, bm := Bernoulli(z), Bernoulli(-z)
+					bp, bm := BernoulliPair(z)
 					if op.Convention == Ito {
 						op.alpha[k][c] = bp * dc[k][c] / h
 						op.beta[k][c] = bm * dc[k][up] / h

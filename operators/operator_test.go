@@ -202,6 +202,14 @@ func TestBernoulli(t *testing.T) {
 		if d := Bernoulli(-z) - Bernoulli(z); !(math.Abs(d-z) <= 1e-14*math.Max(1, math.Abs(z))) {
 			t.Errorf("B(−z) − B(z) = %g at z = %g", d, z)
 		}
+		// The pair agrees with two separate evaluations to a few ulps,
+		// including the tiny side (B(50) ≈ 1e-20).
+		bp, bm := BernoulliPair(z)
+		for _, c := range [][2]float64{{bp, Bernoulli(z)}, {bm, Bernoulli(-z)}} {
+			if !(math.Abs(c[0]-c[1]) <= 4e-16*math.Abs(c[1])) {
+				t.Errorf("BernoulliPair(%g) gives %.17g, want %.17g", z, c[0], c[1])
+			}
+		}
 	}
 }
 
