@@ -3,7 +3,7 @@ GO ?= go
 BENCHTIME ?= 5x
 BENCHCOUNT ?= 5
 
-.PHONY: build test test-long bench check fmt demo docs paper
+.PHONY: build test test-long bench bench-all check fmt demo docs paper
 
 build:
 	$(GO) build -o fpsolve ./cmd/fpsolve
@@ -17,9 +17,16 @@ test:
 test-long:
 	$(GO) test -count=1 -timeout 60m ./...
 
-# Benchmarks: medians over BENCHCOUNT runs are what we report.
+# The performance table (issue targets, peers' problems in testdata/bench)
+# and the machine's floors: medians over BENCHCOUNT runs, each case's ratio
+# to its target and to the memory-bandwidth floor.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./... | tee bench.txt
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./bench/ | tee bench.txt
+	$(GO) run ./internal/benchreport < bench.txt
+
+# Every package's benchmarks (kernels, exports, sweeps, ...).
+bench-all:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./... | tee bench-all.txt
 
 check:
 	test -z "$$(gofmt -l .)"

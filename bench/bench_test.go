@@ -22,10 +22,20 @@ func model(b *testing.B, name string) *scenario.Model {
 	return m
 }
 
-// stationary times assembly and the stationary solve (target: 1-D 6400
-// cells ≤ 1 ms; 2-D 200×200 ≤ 50 ms).
-func stationary(b *testing.B, name string) {
+// report attaches the case's target (seconds) and its floor: the bytes one
+// product with the generator moves (CSR: 12 bytes per stored entry, plus
+// reading x and writing y), which the report divides by the measured
+// triad bandwidth. The ratio to the floor is thus "how many matrix sweeps
+// the case costs".
+func report(b *testing.B, target float64, nnz, n int) {
+	b.ReportMetric(target, "target-s")
+	b.ReportMetric(float64(12*nnz+16*n), "floor-B")
+}
+
+// stationary times assembly and the stationary solve.
+func stationary(b *testing.B, name string, target float64) {
 	m := model(b, name)
+	var nnz int
 	for b.Loop() {
 		op, err := m.Operator()
 		if err != nil {
@@ -34,21 +44,28 @@ func stationary(b *testing.B, name string) {
 		if _, err := solver.Stationary(op, nil, linear.Settings{}); err != nil {
 			b.Fatal(err)
 		}
+		nnz = op.A.NNZ()
 	}
+	report(b, target, nnz, m.Grid.Len())
 }
 
-func BenchmarkSteady1D6400(b *testing.B)    { stationary(b, "steady-1d") }
-func BenchmarkSteady2D200x200(b *testing.B) { stationary(b, "steady-2d") }
+// BenchmarkSteady1D6400: fplanck 0.024 s, FiPy 0.51 s; target ≤ 1 ms.
+func BenchmarkSteady1D6400(b *testing.B) { stationary(b, "steady-1d", 1e-3) }
+
+// BenchmarkSteady2D200x200: fplanck 1.46 s, FiPy 5.9 s; target ≤ 50 ms.
+func BenchmarkSteady2D200x200(b *testing.B) { stationary(b, "steady-2d", 0.05) }
 
 // evolve times assembly and the time loop with the scenario's outputs
 // (moments at every output, as `fpsolve run` records them).
-func evolve(b *testing.B, name string) {
+func evolve(b *testing.B, name string, target float64) {
 	m := model(b, name)
+	var nnz int
 	for b.Loop() {
 		op, err := m.Operator()
 		if err != nil {
 			b.Fatal(err)
 		}
+		nnz = op.A.NNZ()
 		p, err := m.Initial()
 		if err != nil {
 			b.Fatal(err)
@@ -62,15 +79,49 @@ func evolve(b *testing.B, name string) {
 			b.Fatal(err)
 		}
 	}
+	report(b, target, nnz, m.Grid.Len())
 }
 
-// Target ≤ 0.1 s (t ≤ 40, 81 outputs, 3200 cells).
-func BenchmarkSurvival1D3200(b *testing.B) { evolve(b, "survival-1d") }
+// BenchmarkSurvival1D3200: fplanck 630 s, FiPy 16 s; target ≤ 0.1 s for
+// t ≤ 40 with 81 outputs.
+func BenchmarkSurvival1D3200(b *testing.B) { evolve(b, "survival-1d", 0.1) }
 
-// Target ≤ 1 s (t ≤ 10, 101 outputs, 200×200).
-func BenchmarkEvolve2D200x200(b *testing.B) { evolve(b, "evolve-2d") }
+// BenchmarkEvolve2D200x200: fplanck 50 s; target ≤ 1 s (t ≤ 10, 101
+// outputs).
+func BenchmarkEvolve2D200x200(b *testing.B) { evolve(b, "evolve-2d", 1) }
 
-// BenchmarkFloorTriad is a STREAM-style triad a = b + s·c over 10⁶ doubles
+// step times one implicit step including the linear-solver set-up (the
+// generator is assembled once, outside the loop, as a run does).
+func step(b *testing.B, name string, target float64) {
+	m := model(b, name)
+	op, err := m.Operator()
+	if err != nil {
+		b.Fatal(err)
+	}
+	p0, err := m.Initial()
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := make([]float64, len(p0))
+	for b.Loop() {
+		copy(p, p0)
+		if _, err := solver.Evolve(context.Background(), op, p, 0, m.OutputTimes(), m.Steps, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	report(b, target, op.A.NNZ(), m.Grid.Len())
+}
+
+// BenchmarkStep400Iso: FiPy 1.36 s; target ≤ 50 ms.
+func BenchmarkStep400Iso(b *testing.B) { step(b, "step-400-iso", 0.05) }
+
+// BenchmarkStep400Aniso: FiPy 1.4 s; target ≤ 50 ms.
+func BenchmarkStep400Aniso(b *testing.B) { step(b, "step-400-aniso", 0.05) }
+
+// BenchmarkStep1000: target ≤ 0.5 s and ≤ 2 GB (see B/op).
+func BenchmarkStep1000(b *testing.B) { step(b, "step-1000", 0.5) }
+
+// BenchmarkFloorTriad is a STREAM-style triad a = b + s·c over 2²⁰ doubles
 // (24 MB moved): the memory-bandwidth floor.
 func BenchmarkFloorTriad(b *testing.B) {
 	n := 1 << 20
@@ -83,5 +134,24 @@ func BenchmarkFloorTriad(b *testing.B) {
 		for i := range x {
 			x[i] = y[i] + 3*z[i]
 		}
+	}
+}
+
+// BenchmarkFloorMatVec1000x1000 is one product with the generator of the
+// 10⁶-cell step case (CSR, 5 points per row).
+func BenchmarkFloorMatVec1000x1000(b *testing.B) {
+	m := model(b, "step-1000")
+	op, err := m.Operator()
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := m.Initial()
+	if err != nil {
+		b.Fatal(err)
+	}
+	y := make([]float64, len(p))
+	b.SetBytes(int64(12*op.A.NNZ() + 16*len(p)))
+	for b.Loop() {
+		linear.MulVec(y, op.A, p)
 	}
 }
