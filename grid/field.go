@@ -20,13 +20,13 @@ func (g *Grid) Mean(dst, p []float64) float64 {
 	}
 	var mass float64
 	x := make([]float64, d)
-	for c, v := range p {
-		g.Center(c, x)
+	g.eachCenter(len(p), x, func(c int) {
+		v := p[c]
 		mass += v
 		for k := range x {
 			dst[k] += v * x[k]
 		}
-	}
+	})
 	if mass == 0 {
 		return 0
 	}
@@ -53,8 +53,8 @@ func (g *Grid) Covariance(dst, mean, p []float64) float64 {
 	}
 	x := make([]float64, d)
 	var w float64
-	for c, v := range p {
-		g.Center(c, x)
+	g.eachCenter(len(p), x, func(c int) {
+		v := p[c]
 		w += v
 		for i := 0; i < d; i++ {
 			xi := x[i] - mean[i]
@@ -62,7 +62,7 @@ func (g *Grid) Covariance(dst, mean, p []float64) float64 {
 				dst[i*d+j] += v * xi * (x[j] - mean[j])
 			}
 		}
-	}
+	})
 	for i := 0; i < d; i++ {
 		for j := 0; j <= i; j++ {
 			dst[i*d+j] /= w
@@ -70,6 +70,34 @@ func (g *Grid) Covariance(dst, mean, p []float64) float64 {
 		}
 	}
 	return mass
+}
+
+// eachCenter calls f(c) for the cells c = 0, …, n−1 in order with x set to
+// the centre of c (as Center computes it, from per-axis tables instead of
+// divisions).
+func (g *Grid) eachCenter(n int, x []float64, f func(c int)) {
+	d := g.Dim()
+	tables := make([][]float64, d)
+	for k := range tables {
+		tables[k] = make([]float64, g.axes[k].N)
+		for i := range tables[k] {
+			tables[k][i] = g.CenterCoord(k, i)
+		}
+		x[k] = tables[k][0]
+	}
+	idx := make([]int, d)
+	for c := range n {
+		f(c)
+		for k := range d {
+			idx[k]++
+			if idx[k] < len(tables[k]) {
+				x[k] = tables[k][idx[k]]
+				break
+			}
+			idx[k] = 0
+			x[k] = tables[k][0]
+		}
+	}
 }
 
 // Sample stores f(x_c) at every cell centre x_c in dst (len Len()).

@@ -315,8 +315,7 @@ func (s *bicgstab) SolveTol(x, b []float64, tol float64) error {
 				break
 			}
 			alpha = rho / den
-			floats.AddScaled(r, -alpha, v) // r now holds s = r − αv
-			sn := math.Sqrt(floats.Dot(r, r))
+			sn := math.Sqrt(axpyNorm(r, -alpha, v)) // r now holds s = r − αv
 			if sn <= target {
 				floats.AddScaled(x, alpha, ph)
 				rn = s.op.residual(r, b, x)
@@ -325,19 +324,18 @@ func (s *bicgstab) SolveTol(x, b []float64, tol float64) error {
 			}
 			s.pre.apply(sh, r)
 			s.op.mulVec(t, sh)
-			tt := floats.Dot(t, t)
+			tt, tr := dot2(t, r)
 			if tt == 0 || math.IsNaN(tt) || math.IsInf(tt, 0) {
 				floats.AddScaled(x, alpha, ph)
 				rn = s.op.residual(r, b, x)
 				restart = true
 				break
 			}
-			omega = floats.Dot(t, r) / tt
+			omega = tr / tt
 			for i := range x {
 				x[i] += alpha*ph[i] + omega*sh[i]
 			}
-			floats.AddScaled(r, -omega, t)
-			rn = math.Sqrt(floats.Dot(r, r))
+			rn = math.Sqrt(axpyNorm(r, -omega, t))
 			if math.IsNaN(rn) || math.IsInf(rn, 0) {
 				return fmt.Errorf("%w: bicgstab residual became %v at iteration %d", ErrBreakdown, rn, iter)
 			}
@@ -372,4 +370,26 @@ func (s *bicgstab) SolveTol(x, b []float64, tol float64) error {
 		return &NotConvergedError{Method: s.Name(), Iter: iter, Residual: rel, Tol: tol}
 	}
 	return nil
+}
+
+// axpyNorm sets y += a·x and returns ‖y‖₂² (one pass instead of two).
+func axpyNorm(y []float64, a float64, x []float64) float64 {
+	x = x[:len(y)]
+	var s float64
+	for i, xi := range x {
+		v := y[i] + a*xi
+		y[i] = v
+		s += v * v
+	}
+	return s
+}
+
+// dot2 returns t·t and t·r in one pass.
+func dot2(t, r []float64) (tt, tr float64) {
+	r = r[:len(t)]
+	for i, v := range t {
+		tt += v * v
+		tr += v * r[i]
+	}
+	return tt, tr
 }

@@ -100,37 +100,83 @@ func (f *dilu) apply(z, r []float64) {
 	lo, hi := min(f.pad, n), max(n-f.pad, f.pad)
 	inv := f.invD[:n]
 	// Forward: (D + L)·y = r.
-	for c := range n {
+	edgeLow := func(c int) {
 		s := r[c]
 		row := f.low[c*kl : c*kl+kl]
-		if c >= lo && c < hi {
-			for t, o := range f.lowOff {
-				s -= row[t] * z[c+o]
-			}
-		} else {
-			for t, o := range f.lowOff {
-				if j := c + o; j >= 0 {
-					s -= row[t] * z[j]
-				}
+		for t, o := range f.lowOff {
+			if j := c + o; j >= 0 && j < n {
+				s -= row[t] * z[j]
 			}
 		}
 		z[c] = s * inv[c]
 	}
-	// Backward: (I + D⁻¹U)·z = y.
-	for c := n - 1; c >= 0; c-- {
-		s := z[c]
-		row := f.up[c*ku : c*ku+ku]
-		if c >= lo && c < hi {
-			for t, o := range f.upOff {
+	for c := 0; c < lo; c++ {
+		edgeLow(c)
+	}
+	switch kl {
+	case 2:
+		o0, o1 := f.lowOff[0], f.lowOff[1]
+		for c := lo; c < hi; c++ {
+			row := f.low[2*c : 2*c+2 : 2*c+2]
+			z[c] = (r[c] - row[0]*z[c+o0] - row[1]*z[c+o1]) * inv[c]
+		}
+	case 4:
+		o0, o1, o2, o3 := f.lowOff[0], f.lowOff[1], f.lowOff[2], f.lowOff[3]
+		for c := lo; c < hi; c++ {
+			row := f.low[4*c : 4*c+4 : 4*c+4]
+			z[c] = (r[c] - row[0]*z[c+o0] - row[1]*z[c+o1] - row[2]*z[c+o2] - row[3]*z[c+o3]) * inv[c]
+		}
+	default:
+		for c := lo; c < hi; c++ {
+			s := r[c]
+			row := f.low[c*kl : c*kl+kl]
+			for t, o := range f.lowOff {
 				s -= row[t] * z[c+o]
 			}
-		} else {
-			for t, o := range f.upOff {
-				if j := c + o; j < n {
-					s -= row[t] * z[j]
-				}
+			z[c] = s * inv[c]
+		}
+	}
+	for c := hi; c < n; c++ {
+		edgeLow(c)
+	}
+	// Backward: (I + D⁻¹U)·z = y.
+	edgeUp := func(c int) {
+		s := z[c]
+		row := f.up[c*ku : c*ku+ku]
+		for t, o := range f.upOff {
+			if j := c + o; j >= 0 && j < n {
+				s -= row[t] * z[j]
 			}
 		}
 		z[c] = s
+	}
+	for c := n - 1; c >= hi; c-- {
+		edgeUp(c)
+	}
+	switch ku {
+	case 2:
+		o0, o1 := f.upOff[0], f.upOff[1]
+		for c := hi - 1; c >= lo; c-- {
+			row := f.up[2*c : 2*c+2 : 2*c+2]
+			z[c] -= row[0]*z[c+o0] + row[1]*z[c+o1]
+		}
+	case 4:
+		o0, o1, o2, o3 := f.upOff[0], f.upOff[1], f.upOff[2], f.upOff[3]
+		for c := hi - 1; c >= lo; c-- {
+			row := f.up[4*c : 4*c+4 : 4*c+4]
+			z[c] -= row[0]*z[c+o0] + row[1]*z[c+o1] + row[2]*z[c+o2] + row[3]*z[c+o3]
+		}
+	default:
+		for c := hi - 1; c >= lo; c-- {
+			s := z[c]
+			row := f.up[c*ku : c*ku+ku]
+			for t, o := range f.upOff {
+				s -= row[t] * z[c+o]
+			}
+			z[c] = s
+		}
+	}
+	for c := lo - 1; c >= 0; c-- {
+		edgeUp(c)
 	}
 }
