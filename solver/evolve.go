@@ -387,7 +387,9 @@ func hermite(dst, p0, f0, p1, f1 []float64, theta, h float64) {
 // ladder rounds a step down to the ladder 2^(k/2), so that step sizes
 // recur and their factorizations are reused.
 func ladder(dt float64) float64 {
-	return math.Exp2(math.Floor(2*math.Log2(dt)*(1+1e-12)) / 2)
+	// The small absolute nudge keeps rungs on themselves (a relative one
+	// pushed every rung below 1 down by one: 0.5 became 0.354).
+	return math.Exp2(math.Floor(2*math.Log2(dt)+1e-9) / 2)
 }
 
 func sum1(p []float64) float64 {

@@ -2,6 +2,7 @@ package solver
 
 import (
 	"context"
+	"math"
 	"slices"
 	"testing"
 
@@ -124,5 +125,19 @@ func TestRestart(t *testing.T) {
 	s.Restart = &State{T: 0, DT: 0.1, Prev: start(), PrevDT: 0.1}
 	if _, err := Evolve(ctx, ops[0], start(), 0, times, s, nil); err == nil {
 		t.Error("BDF2 history accepted for tr-bdf2")
+	}
+}
+
+// TestLadderIdempotent: rungs 2^(k/2) map to themselves, above and below 1,
+// and other steps round down to the rung below.
+func TestLadderIdempotent(t *testing.T) {
+	for k := -60; k <= 40; k++ {
+		r := math.Exp2(float64(k) / 2)
+		if got := ladder(r); got != r {
+			t.Errorf("ladder(2^(%d/2) = %g) = %g", k, r, got)
+		}
+		if got := ladder(r * 1.3); got != r {
+			t.Errorf("ladder(1.3·2^(%d/2)) = %g, want %g", k, got, r)
+		}
 	}
 }
