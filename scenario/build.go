@@ -86,6 +86,7 @@ func Build(s *Scenario) (*Model, error) {
 		ps.add("solver.linear", s.Solver.Linear, "%v", err)
 	}
 	m.Linear.MaxIter = s.Solver.MaxIter
+	m.Linear.Shape = append([]int(nil), s.Cells...)
 	scheme, err := solver.ParseScheme(s.Time.Scheme)
 	if err != nil {
 		ps.add("time.scheme", s.Time.Scheme, "%v", err)

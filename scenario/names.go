@@ -45,6 +45,9 @@ const (
 	LinearThomas   = "thomas"
 	LinearDirect   = "direct"
 	LinearBiCGStab = "bicgstab"
+	// LinearMultigrid is BiCGSTAB preconditioned by a geometric multigrid
+	// V-cycle (2-D and 3-D grids).
+	LinearMultigrid = "multigrid"
 )
 
 // enum is a set of canonical words with aliases.
@@ -86,7 +89,7 @@ var (
 	}
 	formats  = enum{words: []string{"png", "svg", "pdf", "csv", "json", "npy", "vtk", "gif"}}
 	dynamics = enum{words: []string{"sde", "sgd", "sgld", "minibatch"}}
-	linears  = enum{words: []string{LinearAuto, LinearThomas, LinearDirect, LinearBiCGStab}}
+	linears  = enum{words: []string{LinearAuto, LinearThomas, LinearDirect, LinearBiCGStab, LinearMultigrid}}
 )
 
 // CanonicalScheme returns the canonical name of a time-stepping scheme or one

@@ -214,8 +214,8 @@ func (s *Scenario) Estimate(task Task) Resources {
 	// steady returns the method and bytes of one steady solve.
 	steady := func() (string, float64) {
 		switch {
-		case method == LinearBiCGStab:
-			return "bicgstab", csr + ilu
+		case method == LinearBiCGStab || method == LinearMultigrid:
+			return method, csr + ilu
 		case d == 1:
 			return "gth", gth // the elimination of a tridiagonal Markov generator
 		case method == LinearDirect || gth <= maxBandGTH:
@@ -231,8 +231,8 @@ func (s *Scenario) Estimate(task Task) Resources {
 	// step returns the method and bytes of the implicit time step.
 	step := func() (string, float64) {
 		switch {
-		case method == LinearBiCGStab:
-			return "bicgstab", csr + ilu
+		case method == LinearBiCGStab || method == LinearMultigrid:
+			return method, csr + ilu
 		case method == LinearDirect:
 			return "direct", csr + band
 		case d == 1:
