@@ -6,23 +6,9 @@ import (
 	"testing"
 
 	"github.com/fpsolve/fpsolve/grid"
-	"github.com/fpsolve/fpsolve/scenario"
 	"github.com/fpsolve/fpsolve/solver"
 	"github.com/fpsolve/fpsolve/solver/linear"
 )
-
-func loadModel(t *testing.T, name string) *scenario.Model {
-	t.Helper()
-	s, err := scenario.Load("../testdata/bench/" + name + ".yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := scenario.Build(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
 
 // boltzmann returns the exact stationary density e^{−L/T}/Z averaged over
 // each cell (Gauss–Legendre, 4 points per axis), normalized on the grid.
@@ -73,7 +59,7 @@ func TestSteadyAccuracy(t *testing.T) {
 		{"steady-1d", func(x []float64) float64 { return x[0]*x[0]*x[0]*x[0]/4 - x[0]*x[0]/2 }, 1e-5},
 		{"steady-2d", func(x []float64) float64 { return (x[0]*x[0]-1)*(x[0]*x[0]-1) + x[1]*x[1] }, 1e-3},
 	} {
-		m := loadModel(t, c.name)
+		m := model(t, c.name)
 		op, err := m.Operator()
 		if err != nil {
 			t.Fatal(err)
@@ -98,7 +84,7 @@ func TestEvolveAccuracy(t *testing.T) {
 	if testing.Short() {
 		t.Skip("two 200×200 runs to t = 10")
 	}
-	m := loadModel(t, "evolve-2d")
+	m := model(t, "evolve-2d")
 	op, err := m.Operator()
 	if err != nil {
 		t.Fatal(err)

@@ -9,7 +9,7 @@ import (
 	"github.com/fpsolve/fpsolve/solver/linear"
 )
 
-func model(b *testing.B, name string) *scenario.Model {
+func model(b testing.TB, name string) *scenario.Model {
 	b.Helper()
 	s, err := scenario.Load("../testdata/bench/" + name + ".yaml")
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/fpsolve/fpsolve/grid"
+	"github.com/fpsolve/fpsolve/internal/testloss"
 	"github.com/fpsolve/fpsolve/operators"
 )
 
@@ -128,4 +129,18 @@ func massBelow(g *grid.Grid, p []float64, xb float64) float64 {
 		}
 	}
 	return s
+}
+
+// sgdLadder returns the generators of the tilted double well under SGD
+// noise with η/(2B) = 0.05, 0.025, 0.0125 on g (the pieces of a step
+// schedule).
+func sgdLadder(t *testing.T, g *grid.Grid) []*operators.Operator {
+	t.Helper()
+	loss := testloss.DoubleWell(0.1)
+	ops := make([]*operators.Operator, 3)
+	for k, scale := range []float64{0.05, 0.025, 0.0125} {
+		ops[k] = mustAssemble(t, operators.Problem{Grid: g, Loss: loss,
+			Diffusion: operators.SGD{Loss: loss, Scale: scale, PSD: operators.SoftAbs, Eps: 0.05, Floor: 1e-3}})
+	}
+	return ops
 }

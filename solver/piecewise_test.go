@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/fpsolve/fpsolve/grid"
-	"github.com/fpsolve/fpsolve/internal/testloss"
 	"github.com/fpsolve/fpsolve/operators"
 )
 
@@ -17,12 +16,7 @@ import (
 // once; the mass is conserved with adaptive steps across the breaks.
 func TestEvolvePiecewise(t *testing.T) {
 	g := line(-2.5, 2.5, 200, grid.Reflecting, grid.Reflecting)
-	loss := testloss.DoubleWell(0.1)
-	ops := make([]*operators.Operator, 3)
-	for k, scale := range []float64{0.05, 0.025, 0.0125} {
-		ops[k] = mustAssemble(t, operators.Problem{Grid: g, Loss: loss,
-			Diffusion: operators.SGD{Loss: loss, Scale: scale, PSD: operators.SoftAbs, Eps: 0.05, Floor: 1e-3}})
-	}
+	ops := sgdLadder(t, g)
 	opAt := func(k int) (*operators.Operator, error) { return ops[k], nil }
 	start := func() []float64 {
 		p := make([]float64, g.Len())

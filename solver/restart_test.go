@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/fpsolve/fpsolve/grid"
-	"github.com/fpsolve/fpsolve/internal/testloss"
 	"github.com/fpsolve/fpsolve/operators"
 )
 
@@ -18,12 +17,7 @@ import (
 // a piecewise-constant generator (a state on a break included).
 func TestRestart(t *testing.T) {
 	g := line(-2.5, 2.5, 120, grid.Reflecting, grid.Reflecting)
-	loss := testloss.DoubleWell(0.1)
-	ops := make([]*operators.Operator, 3)
-	for k, scale := range []float64{0.05, 0.025, 0.0125} {
-		ops[k] = mustAssemble(t, operators.Problem{Grid: g, Loss: loss,
-			Diffusion: operators.SGD{Loss: loss, Scale: scale, PSD: operators.SoftAbs, Eps: 0.05, Floor: 1e-3}})
-	}
+	ops := sgdLadder(t, g)
 	start := func() []float64 {
 		p := make([]float64, g.Len())
 		gaussian(g, p, []float64{0.9}, [][]float64{{0.01}})
