@@ -23,9 +23,8 @@ type multigrid struct {
 
 // mgLevel is one grid of the hierarchy.
 type mgLevel struct {
-	a  rawCSR
 	st *stencil
-	sm *smoother
+	sm *smoother // nil on the coarsest level (solved directly)
 	// Work vectors: the level's solution and right-hand side (levels ≥ 1)
 	// and residual (all but the coarsest).
 	x, b, r []float64
@@ -42,46 +41,51 @@ const mgCoarsest = 4096
 
 // newMultigrid builds the hierarchy for a on the grid shape.
 func newMultigrid(a rawCSR, shape []int) (*multigrid, error) {
+	st, ok := newStencil(a, shape)
+	if !ok {
+		return nil, fmt.Errorf("linear: multigrid needs a nearest-neighbour matrix on a %v grid", shape)
+	}
+	return newMultigridStencil(st)
+}
+
+// newMultigridStencil builds the hierarchy for the stencil matrix st (which
+// becomes the finest level and must not be modified while in use). The
+// coarse levels are built as stencils; only the coarsest goes to CSR, for
+// its band LU.
+func newMultigridStencil(st *stencil) (*multigrid, error) {
 	mg := &multigrid{}
-	cur := a
-	sh := append([]int(nil), shape...)
 	for {
-		st, ok := newStencil(cur, sh)
-		if !ok {
-			return nil, fmt.Errorf("linear: multigrid needs a nearest-neighbour matrix on a %v grid", sh)
+		lv := &mgLevel{st: st}
+		mg.levels = append(mg.levels, lv)
+		pw := newProlongation(st.shape)
+		if st.n <= mgCoarsest || pw == nil {
+			break
 		}
 		sm, err := newSmoother(st)
 		if err != nil {
 			return nil, fmt.Errorf("linear: multigrid: %w", err)
 		}
-		lv := &mgLevel{a: cur, st: st, sm: sm}
-
-		mg.levels = append(mg.levels, lv)
-		pw := newProlongation(sh)
-		if cur.n <= mgCoarsest || pw == nil {
-			break
-		}
+		lv.sm = sm
 		lv.pw = pw
-		lv.r = make([]float64, cur.n)
-		next := galerkin(cur, pw)
-		if !positiveDiagonal(next) {
+		lv.r = make([]float64, st.n)
+		next := galerkin(st, pw)
+		if !next.positiveDiagonal() {
 			// Linear interpolation of a strongly convective level can give
 			// a coarse operator with a non-positive diagonal, on which the
 			// smoother diverges: aggregate (constant interpolation, which
 			// keeps the sign structure) from here on.
 			pw.constant()
-			next = galerkin(cur, pw)
+			next = galerkin(st, pw)
 		}
-		cur = next
-		sh = pw.coarse
+		st = next
 	}
 	for _, lv := range mg.levels[1:] {
-		lv.x, lv.b = make([]float64, lv.a.n), make([]float64, lv.a.n)
+		lv.x, lv.b = make([]float64, lv.st.n), make([]float64, lv.st.n)
 	}
-	last := mg.levels[len(mg.levels)-1]
-	c, err := New(sparse.NewCSR(last.a.n, last.a.n, last.a.indptr, last.a.ind, last.a.data), Settings{Method: BandLU})
+	last := mg.levels[len(mg.levels)-1].st.csr()
+	c, err := New(sparse.NewCSR(last.n, last.n, last.indptr, last.ind, last.data), Settings{Method: BandLU})
 	if err != nil {
-		return nil, fmt.Errorf("linear: multigrid coarsest level (%d cells): %w", last.a.n, err)
+		return nil, fmt.Errorf("linear: multigrid coarsest level (%d cells): %w", last.n, err)
 	}
 	mg.coarse = c
 	return mg, nil
@@ -114,7 +118,7 @@ func (mg *multigrid) cycle(l int, x, b []float64) {
 }
 
 func (mg *multigrid) name() string {
-	return fmt.Sprintf("multigrid-bicgstab (%d levels, %d-point stencil, coarsest %d cells)", len(mg.levels), len(mg.levels[0].st.off), mg.levels[len(mg.levels)-1].a.n)
+	return fmt.Sprintf("multigrid-bicgstab (%d levels, %d-point stencil, coarsest %d cells)", len(mg.levels), len(mg.levels[0].st.off), mg.levels[len(mg.levels)-1].st.n)
 }
 
 // prolongation describes the transfer between a grid and its coarsening.
@@ -284,101 +288,271 @@ func (p *prolongation) prolongAdd(dst, src []float64) {
 	})
 }
 
-// galerkin returns R·A·P for the transfer p (R sums over aggregates, P
-// interpolates), in CSR with sorted columns.
-func galerkin(a rawCSR, p *prolongation) rawCSR {
-	nc := 1
-	for _, m := range p.coarse {
-		nc *= m
-	}
-	// Fine-cell tables: aggregate and interpolation rows.
-	agg := make([]int32, a.n)
-	pptr := make([]int, a.n+1)
-	per := 1 << len(p.fine)
-	pcol := make([]int32, 0, a.n*per)
-	pw := make([]float64, 0, a.n*per)
-	var cols []int
-	var ws []float64
-	p.forEachFine(func(c int, co []int) {
-		agg[c] = int32(p.aggregate(co))
-		cols, ws = p.row(co, cols, ws)
-		for t, j := range cols {
-			pcol = append(pcol, int32(j))
-			pw = append(pw, ws[t])
-		}
-		pptr[c+1] = len(pcol)
-	})
-	// Members of each aggregate, in order.
-	mptr := make([]int, nc+1)
-	for _, g := range agg {
-		mptr[g+1]++
-	}
-	for i := range nc {
-		mptr[i+1] += mptr[i]
-	}
-	members := make([]int32, a.n)
-	fill := append([]int(nil), mptr[:nc]...)
-	for c, g := range agg {
-		members[fill[g]] = int32(c)
-		fill[g]++
-	}
-	// Row by row: Σ over members i, entries a_ij, interpolation of j.
-	acc := make([]float64, nc)
-	mark := make([]int, nc)
-	for i := range mark {
-		mark[i] = -1
-	}
-	width := 1
+// galerkin returns R·M·P for the transfer p (R sums over aggregates, P
+// interpolates) as a stencil on the coarse grid, with at most 3^d terms
+// (the coarse cells that interpolate a neighbour of an aggregate's member
+// lie within one cell of the aggregate on every axis). R, P and the
+// aggregates are tensor products over the axes, so the product is formed
+// one coarsened axis at a time: contracting axis k replaces, in every term,
+// the fine index and offset δₖ on that axis by the coarse index and offset
+// Dₖ. The axes above the first come first (their inner loops run along
+// contiguous rows), the first axis last, on the smallest arrays.
+func galerkin(m *stencil, p *prolongation) *stencil {
+	nt := 1
 	for range p.fine {
-		width *= 3
+		nt *= 3
 	}
-	out := rawCSR{n: nc, indptr: make([]int, nc+1), ind: make([]int, 0, nc*width), data: make([]float64, 0, nc*width)}
-	var touched []int
-	for g := range nc {
-		touched = touched[:0]
-		for _, i := range members[mptr[g]:mptr[g+1]] {
-			for k := a.indptr[i]; k < a.indptr[i+1]; k++ {
-				j, v := a.ind[k], a.data[k]
-				for t := pptr[j]; t < pptr[j+1]; t++ {
-					col := int(pcol[t])
-					if mark[col] != g {
-						mark[col] = g
-						acc[col] = 0
-						touched = append(touched, col)
-					}
-					acc[col] += v * pw[t]
+	terms := make([][]float64, nt)
+	for s, t := range m.term {
+		terms[t] = m.coef[s]
+	}
+	shape := append([]int(nil), p.fine...)
+	for k := len(shape) - 1; k >= 0; k-- {
+		if p.coarse[k] != p.fine[k] {
+			terms = p.contract(terms, shape, k)
+			shape[k] = p.coarse[k]
+		}
+	}
+	return stencilFromTerms(p.coarse, terms)
+}
+
+// contract applies R and P along the coarsened axis k to the stencil terms
+// on shape (nil for absent terms), returning the terms on shape with axis k
+// coarsened.
+func (p *prolongation) contract(in [][]float64, shape []int, k int) [][]float64 {
+	m, mc := p.fine[k], p.coarse[k]
+	inner, outer := 1, 1
+	for a, s := range shape {
+		switch {
+		case a < k:
+			inner *= s
+		case a > k:
+			outer *= s
+		}
+	}
+	nOut := inner * mc * outer
+	tab := p.pairs(k)
+	pow := 1
+	for range k {
+		pow *= 3
+	}
+	kinds := p.kinds(k, tab)
+	zero := make([]float64, max(m, inner))
+	out := make([][]float64, len(in))
+	for code := range in {
+		if (code/pow)%3 != 0 {
+			continue
+		}
+		xs := [3][]float64{in[code], in[code+pow], in[code+2*pow]}
+		if xs[0] == nil && xs[1] == nil && xs[2] == nil {
+			continue
+		}
+		var ys [3][]float64
+		block := make([]float64, 3*nOut)
+		for dl := range ys {
+			ys[dl] = block[dl*nOut : (dl+1)*nOut : (dl+1)*nOut]
+			out[code+dl*pow] = ys[dl]
+		}
+		if inner > 1 {
+			contractRuns(ys, xs, tab, kinds, zero[:inner], inner, outer)
+			continue
+		}
+		for o := range outer {
+			var xl, yl [3][]float64
+			for dl, x := range xs {
+				xl[dl] = zero[:m]
+				if x != nil {
+					xl[dl] = x[o*m : (o+1)*m : (o+1)*m]
 				}
+				yl[dl] = ys[dl][o*mc : (o+1)*mc : (o+1)*mc]
 			}
+			contractLine(yl, xl, tab, kinds)
 		}
-		sortInts(touched)
-		for _, col := range touched {
-			out.ind = append(out.ind, col)
-			out.data = append(out.data, acc[col])
-		}
-		out.indptr[g+1] = len(out.ind)
 	}
 	return out
 }
 
-// sortInts sorts a short slice in place (insertion sort: rows hold at most
-// 3^d entries).
-func sortInts(v []int) {
-	for i := 1; i < len(v); i++ {
-		for j := i; j > 0 && v[j] < v[j-1]; j-- {
-			v[j], v[j-1] = v[j-1], v[j]
+// contractRuns contracts an axis with stride inner > 1, a run of inner
+// contiguous values at a time: the interior by the explicit weights, the
+// ends from the tables. zero is a run of zeros standing in for absent
+// terms.
+func contractRuns(ys, xs [3][]float64, tab []mgPairs, kinds []mgKind, zero []float64, inner, outer int) {
+	m, mc := len(tab)/3, len(kinds)
+	run := func(x []float64, i int) []float64 {
+		if x == nil {
+			return zero
+		}
+		return x[i*inner : (i+1)*inner : (i+1)*inner]
+	}
+	for o := range outer {
+		for g, kd := range kinds {
+			out := (o*mc + g) * inner
+			ym := ys[0][out : out+inner : out+inner]
+			yz := ys[1][out : out+inner : out+inner]
+			yp := ys[2][out : out+inner : out+inner]
+			a := o*m + 2*g
+			switch kd {
+			case mgLinear:
+				xma, xza, xpa := run(xs[0], a), run(xs[1], a), run(xs[2], a)
+				xmb, xzb, xpb := run(xs[0], a+1), run(xs[1], a+1), run(xs[2], a+1)
+				n := len(ym)
+				xma, xza, xpa, xmb, xzb, xpb = xma[:n], xza[:n], xpa[:n], xmb[:n], xzb[:n], xpb[:n]
+				yz, yp = yz[:n], yp[:n]
+				for q := range ym {
+					ym[q] = 0.75*xma[q] + 0.25*xza[q] + 0.25*xmb[q]
+					yz[q] = 0.25*xma[q] + 0.75*xza[q] + 0.75*xpa[q] + 0.75*xmb[q] + 0.75*xzb[q] + 0.25*xpb[q]
+					yp[q] = 0.25*xpa[q] + 0.25*xzb[q] + 0.75*xpb[q]
+				}
+			case mgConstant:
+				xma, xza, xpa := run(xs[0], a), run(xs[1], a), run(xs[2], a)
+				xmb, xzb, xpb := run(xs[0], a+1), run(xs[1], a+1), run(xs[2], a+1)
+				n := len(ym)
+				xma, xza, xpa, xmb, xzb, xpb = xma[:n], xza[:n], xpa[:n], xmb[:n], xzb[:n], xpb[:n]
+				yz, yp = yz[:n], yp[:n]
+				for q := range ym {
+					ym[q] = xma[q]
+					yz[q] = xza[q] + xpa[q] + xmb[q] + xzb[q]
+					yp[q] = xpb[q]
+				}
+			default:
+				for i := 2 * g; i < min(2*g+2, m); i++ {
+					for dl, x := range xs {
+						if x == nil {
+							continue
+						}
+						pr := &tab[3*i+dl]
+						src := run(x, o*m+i)
+						for t := range pr.n {
+							dst := ys[pr.t[t]][out : out+inner : out+inner]
+							w := pr.w[t]
+							for q, v := range src {
+								dst[q] += w * v
+							}
+						}
+					}
+				}
+			}
 		}
 	}
 }
 
-// positiveDiagonal reports whether every diagonal entry of a is positive.
-func positiveDiagonal(a rawCSR) bool {
-	for i := 0; i < a.n; i++ {
-		d := 0.0
-		for k := a.indptr[i]; k < a.indptr[i+1]; k++ {
-			if a.ind[k] == i {
-				d += a.data[k]
+// mgKind classifies a coarse index of an axis for contractLine.
+type mgKind uint8
+
+const (
+	mgGeneric  mgKind = iota // from the tables (ends of the axis)
+	mgLinear                 // two members, interior linear interpolation
+	mgConstant               // two members, constant interpolation
+)
+
+// Interpolation weights W[member][δ+1][D+1] of the two members of an
+// interior aggregate onto the coarse offsets D, for both interpolations.
+var (
+	mgLinearW = [2][3][3]float64{
+		{{0.75, 0.25, 0}, {0.25, 0.75, 0}, {0, 0.75, 0.25}},
+		{{0.25, 0.75, 0}, {0, 0.75, 0.25}, {0, 0.25, 0.75}},
+	}
+	mgConstantW = [2][3][3]float64{
+		{{1, 0, 0}, {0, 1, 0}, {0, 1, 0}},
+		{{0, 1, 0}, {0, 1, 0}, {0, 0, 1}},
+	}
+)
+
+// kinds classifies the coarse indices of axis k by their weights in tab.
+func (p *prolongation) kinds(k int, tab []mgPairs) []mgKind {
+	m, mc := p.fine[k], p.coarse[k]
+	out := make([]mgKind, mc)
+	for g := range out {
+		if 2*g+1 >= m {
+			continue
+		}
+		var w [2][3][3]float64
+		for mem := range 2 {
+			for dl := range 3 {
+				pr := &tab[3*(2*g+mem)+dl]
+				for a := range pr.n {
+					w[mem][dl][pr.t[a]] += pr.w[a]
+				}
 			}
 		}
+		switch w {
+		case mgLinearW:
+			out[g] = mgLinear
+		case mgConstantW:
+			out[g] = mgConstant
+		}
+	}
+	return out
+}
+
+// contractLine contracts one line of a coarsened axis with stride 1: the
+// interior by the explicit weights, the ends from the tables. xs[δ+1] and
+// ys[D+1] hold the line's terms.
+func contractLine(ys, xs [3][]float64, tab []mgPairs, kinds []mgKind) {
+	xm, xz, xp := xs[0], xs[1], xs[2]
+	ym, yz, yp := ys[0], ys[1], ys[2]
+	for g, kd := range kinds {
+		a, b := 2*g, 2*g+1
+		switch kd {
+		case mgLinear:
+			ym[g] = 0.75*xm[a] + 0.25*xz[a] + 0.25*xm[b]
+			yz[g] = 0.25*xm[a] + 0.75*xz[a] + 0.75*xp[a] + 0.75*xm[b] + 0.75*xz[b] + 0.25*xp[b]
+			yp[g] = 0.25*xp[a] + 0.25*xz[b] + 0.75*xp[b]
+		case mgConstant:
+			ym[g] = xm[a]
+			yz[g] = xz[a] + xp[a] + xm[b] + xz[b]
+			yp[g] = xp[b]
+		default:
+			for i := a; i < min(b+1, len(xm)); i++ {
+				for dl, x := range xs {
+					pr := &tab[3*i+dl]
+					for t := range pr.n {
+						ys[pr.t[t]][g] += pr.w[t] * x[i]
+					}
+				}
+			}
+		}
+	}
+}
+
+// mgPairs lists the coarse neighbours (as D+1 for the coarse offset
+// D ∈ {−1, 0, 1} from the aggregate) and interpolation weights of one fine
+// index; n = 0 for a fine index outside the grid.
+type mgPairs struct {
+	n int
+	t [2]int
+	w [2]float64
+}
+
+// pairs returns, for axis k and each fine index i and δ ∈ {−1, 0, 1} (at
+// i·3 + δ + 1), the coarse neighbours of the aggregate of i that
+// interpolate fine index i + δ.
+func (p *prolongation) pairs(k int) []mgPairs {
+	m := p.fine[k]
+	out := make([]mgPairs, 3*m)
+	for i := range m {
+		g := int(p.agg[k][i])
+		for dl := -1; dl <= 1; dl++ {
+			j := i + dl
+			if j < 0 || j >= m {
+				continue
+			}
+			e, w := p.idx[p.base[k]+j], p.w[p.base[k]+j]
+			q := &out[3*i+dl+1]
+			q.n = 1
+			q.t[0], q.w[0] = int(e[0])-g+1, w[0]
+			if w[1] != 0 {
+				q.n = 2
+				q.t[1], q.w[1] = int(e[1])-g+1, w[1]
+			}
+		}
+	}
+	return out
+}
+
+// positiveDiagonal reports whether every diagonal entry of m is positive.
+func (m *stencil) positiveDiagonal() bool {
+	for _, d := range m.coef[m.diag] {
 		if !(d > 0) {
 			return false
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/james-bowman/sparse"
@@ -80,19 +81,58 @@ func TestStencilProductMatchesCSR(t *testing.T) {
 	}
 }
 
-func TestDILUIsILU0ForFivePoints(t *testing.T) {
-	m := implicitStep(gridOpts{nx: 30, ny: 17, dt: 5, seed: 4})
-	a, err := raw(m)
-	if err != nil {
-		t.Fatal(err)
+// TestSmootherLayout checks the Gauss–Seidel layout (the unrolled 4- and
+// 8-term and the general widths): per cell, the off-diagonal terms in
+// stencil order divided by the diagonal, and a zero diagonal reported.
+func TestSmootherLayout(t *testing.T) {
+	cases := []struct {
+		name  string
+		m     *sparse.CSR
+		shape []int
+		k     int
+	}{
+		{"5-point", implicitStep(gridOpts{nx: 13, ny: 11, dt: 2, seed: 1}), []int{13, 11}, 4},
+		{"9-point", implicitStep(gridOpts{nx: 12, ny: 9, nine: true, dt: 2, seed: 2}), []int{12, 9}, 8},
+		{"3-D 7-point", step3D(5, 4, 6, 2, 3), []int{5, 4, 6}, 6},
 	}
-	st, _ := newStencil(a, []int{30, 17})
-	r := randVec(a.n, 1)
-	want, got := make([]float64, a.n), make([]float64, a.n)
-	newILU0(a).apply(want, r)
-	newDILU(st).apply(got, r)
-	if d := relDiff(got, want); d > 1e-13 {
-		t.Errorf("DILU differs from ILU(0) on a 5-point stencil by %g", d)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a, err := raw(c.m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, ok := newStencil(a, c.shape)
+			if !ok {
+				t.Fatal("nearest-neighbour matrix not accepted")
+			}
+			sm, err := newSmoother(st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(sm.off) != c.k {
+				t.Fatalf("%d off-diagonal terms, want %d", len(sm.off), c.k)
+			}
+			for cell := range st.n {
+				d := st.coef[st.diag][cell]
+				if sm.inv[cell] != 1/d {
+					t.Fatalf("cell %d: inverse diagonal %g, want %g", cell, sm.inv[cell], 1/d)
+				}
+				i := 0
+				for s, o := range st.off {
+					if s == st.diag {
+						continue
+					}
+					if sm.off[i] != o || sm.g[cell*c.k+i] != st.coef[s][cell]*(1/d) {
+						t.Fatalf("cell %d term %d: offset %d coefficient %g, want %d and %g", cell, i, sm.off[i], sm.g[cell*c.k+i], o, st.coef[s][cell]/d)
+					}
+					i++
+				}
+			}
+			st.coef[st.diag][7] = 0
+			if _, err := newSmoother(st); err == nil {
+				t.Error("zero diagonal not reported")
+			}
+		})
 	}
 }
 
@@ -156,4 +196,181 @@ func TestMultigridDivergenceReported(t *testing.T) {
 	if !errors.As(err, &nc) {
 		t.Fatalf("error %v is not a NotConvergedError", err)
 	}
+}
+
+// galerkinCSR is the former construction of R·A·P (R sums over aggregates,
+// P interpolates) in CSR, through the interpolation matrix P and a sparse
+// accumulator per coarse row: the reference for galerkin.
+func galerkinCSR(a rawCSR, p *prolongation) rawCSR {
+	nc := 1
+	for _, m := range p.coarse {
+		nc *= m
+	}
+	// Fine-cell tables: aggregate and interpolation rows.
+	agg := make([]int32, a.n)
+	pptr := make([]int, a.n+1)
+	per := 1 << len(p.fine)
+	pcol := make([]int32, 0, a.n*per)
+	pw := make([]float64, 0, a.n*per)
+	var cols []int
+	var ws []float64
+	p.forEachFine(func(c int, co []int) {
+		agg[c] = int32(p.aggregate(co))
+		cols, ws = p.row(co, cols, ws)
+		for t, j := range cols {
+			pcol = append(pcol, int32(j))
+			pw = append(pw, ws[t])
+		}
+		pptr[c+1] = len(pcol)
+	})
+	// Members of each aggregate, in order.
+	mptr := make([]int, nc+1)
+	for _, g := range agg {
+		mptr[g+1]++
+	}
+	for i := range nc {
+		mptr[i+1] += mptr[i]
+	}
+	members := make([]int32, a.n)
+	fill := append([]int(nil), mptr[:nc]...)
+	for c, g := range agg {
+		members[fill[g]] = int32(c)
+		fill[g]++
+	}
+	// Row by row: Σ over members i, entries a_ij, interpolation of j.
+	acc := make([]float64, nc)
+	mark := make([]int, nc)
+	for i := range mark {
+		mark[i] = -1
+	}
+	width := 1
+	for range p.fine {
+		width *= 3
+	}
+	out := rawCSR{n: nc, indptr: make([]int, nc+1), ind: make([]int, 0, nc*width), data: make([]float64, 0, nc*width)}
+	var touched []int
+	for g := range nc {
+		touched = touched[:0]
+		for _, i := range members[mptr[g]:mptr[g+1]] {
+			for k := a.indptr[i]; k < a.indptr[i+1]; k++ {
+				j, v := a.ind[k], a.data[k]
+				for t := pptr[j]; t < pptr[j+1]; t++ {
+					col := int(pcol[t])
+					if mark[col] != g {
+						mark[col] = g
+						acc[col] = 0
+						touched = append(touched, col)
+					}
+					acc[col] += v * pw[t]
+				}
+			}
+		}
+		sortInts(touched)
+		for _, col := range touched {
+			out.ind = append(out.ind, col)
+			out.data = append(out.data, acc[col])
+		}
+		out.indptr[g+1] = len(out.ind)
+	}
+	return out
+}
+
+// sortInts sorts a short slice in place (insertion sort: rows hold at most
+// 3^d entries).
+func sortInts(v []int) {
+	for i := 1; i < len(v); i++ {
+		for j := i; j > 0 && v[j] < v[j-1]; j-- {
+			v[j], v[j-1] = v[j-1], v[j]
+		}
+	}
+}
+
+// TestGalerkinMatchesCSR compares the stencil Galerkin product with the CSR
+// reference over two coarsenings (so the second starts from a 9- or 27-point
+// coarse operator), with linear interpolation, constant interpolation, and
+// a switch from linear to constant at the second level. Both sum the same
+// products in different orders: they agree to rounding.
+func TestGalerkinMatchesCSR(t *testing.T) {
+	cases := []struct {
+		name  string
+		m     *sparse.CSR
+		shape []int
+	}{
+		{"1-D 101", tridiag(101, false, 3), []int{101}},
+		{"2-D 5-point 64×48", implicitStep(gridOpts{nx: 64, ny: 48, dt: 10, seed: 1}), []int{64, 48}},
+		{"2-D 5-point 37×23", implicitStep(gridOpts{nx: 37, ny: 23, dt: 2, seed: 2}), []int{37, 23}},
+		{"2-D 9-point 40×41", implicitStep(gridOpts{nx: 40, ny: 41, nine: true, dt: 5, seed: 3}), []int{40, 41}},
+		{"2-D 9-point 57×61", implicitStep(gridOpts{nx: 57, ny: 61, nine: true, dt: 1e3, seed: 4}), []int{57, 61}},
+		{"2-D 9-point 3×50", implicitStep(gridOpts{nx: 3, ny: 50, nine: true, dt: 2, seed: 5}), []int{3, 50}},
+		{"3-D 7-point 16×14×12", step3D(16, 14, 12, 3, 1), []int{16, 14, 12}},
+		{"3-D 7-point 9×7×5", step3D(9, 7, 5, 30, 2), []int{9, 7, 5}},
+		{"3-D 7-point 3×9×10", step3D(3, 9, 10, 1, 3), []int{3, 9, 10}},
+	}
+	modes := []struct {
+		name       string
+		constantAt int // first level with constant interpolation
+	}{{"linear", 2}, {"constant", 0}, {"linear then constant", 1}}
+	for _, c := range cases {
+		for _, md := range modes {
+			t.Run(c.name+" "+md.name, func(t *testing.T) {
+				a, err := raw(c.m)
+				if err != nil {
+					t.Fatal(err)
+				}
+				st, ok := newStencil(a, c.shape)
+				if !ok {
+					t.Fatal("nearest-neighbour matrix not accepted")
+				}
+				sh := c.shape
+				for l := range 2 {
+					p := newProlongation(sh)
+					if p == nil {
+						t.Fatalf("level %d (%v) cannot be coarsened", l, sh)
+					}
+					if l >= md.constantAt {
+						p.constant()
+					}
+					want := galerkinCSR(a, p)
+					got := galerkin(st, p)
+					if !slices.Equal(got.shape, p.coarse) || got.n != want.n {
+						t.Fatalf("level %d: coarse stencil %v (%d cells), want %v (%d)", l, got.shape, got.n, p.coarse, want.n)
+					}
+					if d := csrDiff(got.csr(), want); d > 1e-14 {
+						t.Errorf("level %d: entries differ by %g relative to the largest", l, d)
+					}
+					x := randVec(want.n, uint64(l))
+					y, z := make([]float64, want.n), make([]float64, want.n)
+					want.mulVec(y, x)
+					got.mulVec(z, x)
+					if d := relDiff(z, y); d > 1e-14 {
+						t.Errorf("level %d: stencil product differs from CSR by %g", l, d)
+					}
+					a, st, sh = want, got, p.coarse
+				}
+			})
+		}
+	}
+}
+
+// csrDiff returns max |a_ij − b_ij| / max |b_ij| over the entries of a and b
+// (duplicates summed).
+func csrDiff(a, b rawCSR) float64 {
+	if a.n != b.n {
+		return math.Inf(1)
+	}
+	var diff, scale float64
+	for i := range a.n {
+		row := map[int]float64{}
+		for k := b.indptr[i]; k < b.indptr[i+1]; k++ {
+			row[b.ind[k]] += b.data[k]
+			scale = math.Max(scale, math.Abs(b.data[k]))
+		}
+		for k := a.indptr[i]; k < a.indptr[i+1]; k++ {
+			row[a.ind[k]] -= a.data[k]
+		}
+		for _, v := range row {
+			diff = math.Max(diff, math.Abs(v))
+		}
+	}
+	return diff / scale
 }

@@ -65,3 +65,51 @@ func BenchmarkStencilFromCSR400x400(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkGalerkin400x400 forms the first coarse level (200², 9-point)
+// of a 9-point 400² step matrix in stencil storage.
+func BenchmarkGalerkin400x400(b *testing.B) {
+	m := implicitStep(gridOpts{nx: 400, ny: 400, nine: true, dt: 10, seed: 1})
+	a, err := raw(m)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, ok := newStencil(a, []int{400, 400})
+	if !ok {
+		b.Fatal("not a stencil")
+	}
+	p := newProlongation(st.shape)
+	for b.Loop() {
+		galerkin(st, p)
+	}
+}
+
+// BenchmarkSmoother400x400 lays out a 9-point 400² matrix for Gauss–Seidel.
+func BenchmarkSmoother400x400(b *testing.B) {
+	m := implicitStep(gridOpts{nx: 400, ny: 400, nine: true, dt: 10, seed: 1})
+	a, err := raw(m)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, ok := newStencil(a, []int{400, 400})
+	if !ok {
+		b.Fatal("not a stencil")
+	}
+	for b.Loop() {
+		if _, err := newSmoother(st); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkNewMultigrid400x400 is the whole set-up of a multigrid
+// BiCGSTAB solver (validation, stencil storage, hierarchy) as an implicit
+// step pays it.
+func BenchmarkNewMultigrid400x400(b *testing.B) {
+	m := implicitStep(gridOpts{nx: 400, ny: 400, nine: true, dt: 10, seed: 1})
+	for b.Loop() {
+		if _, err := New(m, Settings{Method: Multigrid, Shape: []int{400, 400}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
