@@ -212,7 +212,10 @@ func newBiCGSTAB(a rawCSR, s Settings) (*bicgstab, error) {
 		if len(s.Shape) == 0 {
 			return nil, fmt.Errorf("linear: multigrid needs the grid shape (Settings.Shape)")
 		}
-		mg, err := newMultigrid(a, s.Shape)
+		if st == nil {
+			return nil, fmt.Errorf("linear: multigrid needs a nearest-neighbour matrix on the %v grid (periodic faces are not supported; use bicgstab)", s.Shape)
+		}
+		mg, err := newMultigridStencil(st)
 		if err != nil {
 			return nil, err
 		}

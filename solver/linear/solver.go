@@ -278,6 +278,9 @@ func New(m *sparse.CSR, s Settings) (Solver, error) {
 	if err != nil {
 		return nil, err
 	}
+	if s.Method == BiCGSTAB || s.Method == Multigrid {
+		return newBiCGSTAB(a, s) // no band analysis needed
+	}
 	meth, _, st := choose(a, s)
 	switch meth {
 	case Thomas:
