@@ -133,6 +133,8 @@ type prolongation struct {
 	agg [][]int32
 	// offsets of axis k's per-index tables in idx, w and agg
 	base []int
+	// scratch is a work row for prolongAdd.
+	scratch []float64
 }
 
 // newProlongation returns the transfer for shape, coarsening every axis
@@ -264,14 +266,43 @@ func (p *prolongation) prolongAdd(dst, src []float64) {
 	if len(p.fine) == 2 {
 		nx, ncx := p.fine[0], p.coarse[0]
 		bx, by := p.base[0], p.base[1]
+		// Interpolate along y into a coarse-x row first (ncx values per
+		// fine row), then along x; on a linearly coarsened x axis the
+		// interior pairs (2I, 2I+1) take ¾·tmp[I] + ¼·tmp[I∓1] directly.
+		tmp := p.row2D(ncx)
+		regular := nx >= 4 && p.w[bx+1] == [2]float64{0.75, 0.25}
 		for j := range p.fine[1] {
 			ey, wy := p.idx[by+j], p.w[by+j]
 			r0 := src[int(ey[0])*ncx : (int(ey[0])+1)*ncx]
 			r1 := src[int(ey[1])*ncx : (int(ey[1])+1)*ncx]
+			r1 = r1[:len(r0)]
+			t := tmp[:len(r0)]
+			for i := range t {
+				t[i] = wy[0]*r0[i] + wy[1]*r1[i]
+			}
 			out := dst[j*nx : (j+1)*nx]
-			for i := range out {
+			edge := func(i int) {
 				ex, wx := p.idx[bx+i], p.w[bx+i]
-				out[i] += wy[0]*(wx[0]*r0[ex[0]]+wx[1]*r0[ex[1]]) + wy[1]*(wx[0]*r1[ex[0]]+wx[1]*r1[ex[1]])
+				out[i] += wx[0]*t[ex[0]] + wx[1]*t[ex[1]]
+			}
+			if !regular {
+				for i := range out {
+					edge(i)
+				}
+				continue
+			}
+			// Fine 0 and the last one or two cells are ends; fine 2I and
+			// 2I+1 for 1 ≤ I with 2I+1 < nx − 1 are interior pairs.
+			edge(0)
+			edge(1)
+			last := (nx - 2) / 2 // the last I with 2I+1 ≤ nx − 2
+			for I := 1; I < last; I++ {
+				c, l, r := t[I], t[I-1], t[I+1]
+				out[2*I] += 0.75*c + 0.25*l
+				out[2*I+1] += 0.75*c + 0.25*r
+			}
+			for i := max(2, 2*last); i < nx; i++ {
+				edge(i)
 			}
 		}
 		return
@@ -286,6 +317,14 @@ func (p *prolongation) prolongAdd(dst, src []float64) {
 		}
 		dst[c] += s
 	})
+}
+
+// row2D returns a scratch row of n values (kept with p).
+func (p *prolongation) row2D(n int) []float64 {
+	if len(p.scratch) < n {
+		p.scratch = make([]float64, n)
+	}
+	return p.scratch[:n]
 }
 
 // galerkin returns R·M·P for the transfer p (R sums over aggregates, P

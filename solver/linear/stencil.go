@@ -415,32 +415,43 @@ func (sm *smoother) sweep(x, b []float64, forward bool) {
 	lo, hi := min(pad, n), max(n-pad, pad)
 	k := len(sm.off)
 	off := sm.off[:k]
+	g, inv := sm.g, sm.inv[:n]
 	interior := func(c int) {
-		s := b[c] * sm.inv[c]
-		row := sm.g[c*k : c*k+k]
+		s := b[c] * inv[c]
+		row := g[c*k : c*k+k]
 		row = row[:len(off)]
 		for t, o := range off {
 			s -= row[t] * x[c+o]
 		}
 		x[c] = s
 	}
+	// On 2-D 5- and 9-point stencils (offsets sorted, ±1 in the middle)
+	// the term of the cell relaxed just before is added last from a
+	// register: it is the only one on the sweep's dependency chain.
+	twoD := (k == 4 && off[1] == -1 && off[2] == 1) || (k == 8 && off[3] == -1 && off[4] == 1)
 	if forward {
 		for c := 0; c < lo; c++ {
 			sm.relax(c, x, b)
 		}
-		switch k {
-		case 4:
-			o0, o1, o2, o3 := off[0], off[1], off[2], off[3]
+		switch {
+		case twoD && k == 4 && lo > 0:
+			o0, o3 := off[0], off[3]
+			prev := x[lo-1]
 			for c := lo; c < hi; c++ {
-				g := sm.g[4*c : 4*c+4 : 4*c+4]
-				x[c] = b[c]*sm.inv[c] - g[0]*x[c+o0] - g[1]*x[c+o1] - g[2]*x[c+o2] - g[3]*x[c+o3]
+				r := g[4*c : 4*c+4 : 4*c+4]
+				v := b[c]*inv[c] - r[0]*x[c+o0] - r[2]*x[c+1] - r[3]*x[c+o3] - r[1]*prev
+				x[c] = v
+				prev = v
 			}
-		case 8:
-			o0, o1, o2, o3, o4, o5, o6, o7 := off[0], off[1], off[2], off[3], off[4], off[5], off[6], off[7]
+		case twoD && k == 8 && lo > 0:
+			o0, o1, o2, o5, o6, o7 := off[0], off[1], off[2], off[5], off[6], off[7]
+			prev := x[lo-1]
 			for c := lo; c < hi; c++ {
-				g := sm.g[8*c : 8*c+8 : 8*c+8]
-				x[c] = b[c]*sm.inv[c] - g[0]*x[c+o0] - g[1]*x[c+o1] - g[2]*x[c+o2] - g[3]*x[c+o3] -
-					g[4]*x[c+o4] - g[5]*x[c+o5] - g[6]*x[c+o6] - g[7]*x[c+o7]
+				r := g[8*c : 8*c+8 : 8*c+8]
+				v := b[c]*inv[c] - r[0]*x[c+o0] - r[1]*x[c+o1] - r[2]*x[c+o2] - r[4]*x[c+1] -
+					r[5]*x[c+o5] - r[6]*x[c+o6] - r[7]*x[c+o7] - r[3]*prev
+				x[c] = v
+				prev = v
 			}
 		default:
 			for c := lo; c < hi; c++ {
@@ -455,19 +466,25 @@ func (sm *smoother) sweep(x, b []float64, forward bool) {
 	for c := n - 1; c >= hi; c-- {
 		sm.relax(c, x, b)
 	}
-	switch k {
-	case 4:
-		o0, o1, o2, o3 := off[0], off[1], off[2], off[3]
+	switch {
+	case twoD && k == 4 && hi < n:
+		o0, o3 := off[0], off[3]
+		next := x[hi]
 		for c := hi - 1; c >= lo; c-- {
-			g := sm.g[4*c : 4*c+4 : 4*c+4]
-			x[c] = b[c]*sm.inv[c] - g[0]*x[c+o0] - g[1]*x[c+o1] - g[2]*x[c+o2] - g[3]*x[c+o3]
+			r := g[4*c : 4*c+4 : 4*c+4]
+			v := b[c]*inv[c] - r[0]*x[c+o0] - r[1]*x[c-1] - r[3]*x[c+o3] - r[2]*next
+			x[c] = v
+			next = v
 		}
-	case 8:
-		o0, o1, o2, o3, o4, o5, o6, o7 := off[0], off[1], off[2], off[3], off[4], off[5], off[6], off[7]
+	case twoD && k == 8 && hi < n:
+		o0, o1, o2, o5, o6, o7 := off[0], off[1], off[2], off[5], off[6], off[7]
+		next := x[hi]
 		for c := hi - 1; c >= lo; c-- {
-			g := sm.g[8*c : 8*c+8 : 8*c+8]
-			x[c] = b[c]*sm.inv[c] - g[0]*x[c+o0] - g[1]*x[c+o1] - g[2]*x[c+o2] - g[3]*x[c+o3] -
-				g[4]*x[c+o4] - g[5]*x[c+o5] - g[6]*x[c+o6] - g[7]*x[c+o7]
+			r := g[8*c : 8*c+8 : 8*c+8]
+			v := b[c]*inv[c] - r[0]*x[c+o0] - r[1]*x[c+o1] - r[2]*x[c+o2] - r[3]*x[c-1] -
+				r[5]*x[c+o5] - r[6]*x[c+o6] - r[7]*x[c+o7] - r[4]*next
+			x[c] = v
+			next = v
 		}
 	default:
 		for c := hi - 1; c >= lo; c-- {

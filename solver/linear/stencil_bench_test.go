@@ -113,3 +113,31 @@ func BenchmarkNewMultigrid400x400(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSweep400x400 is one forward and one backward Gauss–Seidel sweep
+// (the smoothing of one V-cycle level) on 5- and 9-point stencils.
+func BenchmarkSweep400x400(b *testing.B) {
+	for _, nine := range []bool{false, true} {
+		name := "5-point"
+		if nine {
+			name = "9-point"
+		}
+		b.Run(name, func(b *testing.B) {
+			m := implicitStep(gridOpts{nx: 400, ny: 400, nine: nine, dt: 10, seed: 1})
+			a, err := raw(m)
+			if err != nil {
+				b.Fatal(err)
+			}
+			st, _ := newStencil(a, []int{400, 400})
+			sm, err := newSmoother(st)
+			if err != nil {
+				b.Fatal(err)
+			}
+			x, rhs := make([]float64, a.n), randVec(a.n, 1)
+			for b.Loop() {
+				sm.sweep(x, rhs, true)
+				sm.sweep(x, rhs, false)
+			}
+		})
+	}
+}

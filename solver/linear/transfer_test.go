@@ -1,0 +1,46 @@
+package linear
+
+import (
+	"fmt"
+	"math"
+	"testing"
+)
+
+// TestProlongAdd: the 2-D fast path of prolongAdd equals the interpolation
+// rows of P (prolongation.row) for even and odd sizes, an axis too short to
+// coarsen, and constant interpolation.
+func TestProlongAdd(t *testing.T) {
+	for _, c := range []struct {
+		shape    []int
+		constant bool
+	}{
+		{[]int{8, 6}, false}, {[]int{9, 7}, false}, {[]int{37, 23}, false},
+		{[]int{4, 5}, false}, {[]int{3, 10}, false}, {[]int{10, 3}, false},
+		{[]int{37, 23}, true},
+	} {
+		t.Run(fmt.Sprintf("%v constant=%v", c.shape, c.constant), func(t *testing.T) {
+			p := newProlongation(c.shape)
+			if c.constant {
+				p.constant()
+			}
+			nc := p.coarse[0] * p.coarse[1]
+			src := randVec(nc, 4)
+			got := randVec(c.shape[0]*c.shape[1], 5)
+			want := append([]float64(nil), got...)
+			p.prolongAdd(got, src)
+			var cols []int
+			var ws []float64
+			p.forEachFine(func(i int, co []int) {
+				cols, ws = p.row(co, cols, ws)
+				for t, j := range cols {
+					want[i] += ws[t] * src[j]
+				}
+			})
+			for i := range got {
+				if math.Abs(got[i]-want[i]) > 1e-14 {
+					t.Fatalf("cell %d: %g, want %g", i, got[i], want[i])
+				}
+			}
+		})
+	}
+}
