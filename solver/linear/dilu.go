@@ -113,18 +113,26 @@ func (f *dilu) apply(z, r []float64) {
 	for c := 0; c < lo; c++ {
 		edgeLow(c)
 	}
-	switch kl {
-	case 2:
-		o0, o1 := f.lowOff[0], f.lowOff[1]
+	// With the offset −1 last (sorted 2-D stencils), the value just computed
+	// is carried in a register: the only term on the dependency chain.
+	switch {
+	case kl == 2 && f.lowOff[1] == -1 && lo > 0:
+		o0 := f.lowOff[0]
+		prev := z[lo-1]
 		for c := lo; c < hi; c++ {
 			row := f.low[2*c : 2*c+2 : 2*c+2]
-			z[c] = (r[c] - row[0]*z[c+o0] - row[1]*z[c+o1]) * inv[c]
+			v := (r[c] - row[0]*z[c+o0] - row[1]*prev) * inv[c]
+			z[c] = v
+			prev = v
 		}
-	case 4:
-		o0, o1, o2, o3 := f.lowOff[0], f.lowOff[1], f.lowOff[2], f.lowOff[3]
+	case kl == 4 && f.lowOff[3] == -1 && lo > 0:
+		o0, o1, o2 := f.lowOff[0], f.lowOff[1], f.lowOff[2]
+		prev := z[lo-1]
 		for c := lo; c < hi; c++ {
 			row := f.low[4*c : 4*c+4 : 4*c+4]
-			z[c] = (r[c] - row[0]*z[c+o0] - row[1]*z[c+o1] - row[2]*z[c+o2] - row[3]*z[c+o3]) * inv[c]
+			v := (r[c] - row[0]*z[c+o0] - row[1]*z[c+o1] - row[2]*z[c+o2] - row[3]*prev) * inv[c]
+			z[c] = v
+			prev = v
 		}
 	default:
 		for c := lo; c < hi; c++ {
@@ -153,18 +161,24 @@ func (f *dilu) apply(z, r []float64) {
 	for c := n - 1; c >= hi; c-- {
 		edgeUp(c)
 	}
-	switch ku {
-	case 2:
-		o0, o1 := f.upOff[0], f.upOff[1]
+	switch {
+	case ku == 2 && f.upOff[0] == 1 && hi < n:
+		o1 := f.upOff[1]
+		next := z[hi]
 		for c := hi - 1; c >= lo; c-- {
 			row := f.up[2*c : 2*c+2 : 2*c+2]
-			z[c] -= row[0]*z[c+o0] + row[1]*z[c+o1]
+			v := z[c] - row[1]*z[c+o1] - row[0]*next
+			z[c] = v
+			next = v
 		}
-	case 4:
-		o0, o1, o2, o3 := f.upOff[0], f.upOff[1], f.upOff[2], f.upOff[3]
+	case ku == 4 && f.upOff[0] == 1 && hi < n:
+		o1, o2, o3 := f.upOff[1], f.upOff[2], f.upOff[3]
+		next := z[hi]
 		for c := hi - 1; c >= lo; c-- {
 			row := f.up[4*c : 4*c+4 : 4*c+4]
-			z[c] -= row[0]*z[c+o0] + row[1]*z[c+o1] + row[2]*z[c+o2] + row[3]*z[c+o3]
+			v := z[c] - row[1]*z[c+o1] - row[2]*z[c+o2] - row[3]*z[c+o3] - row[0]*next
+			z[c] = v
+			next = v
 		}
 	default:
 		for c := hi - 1; c >= lo; c-- {

@@ -83,7 +83,7 @@ func newMultigridStencil(st *stencil) (*multigrid, error) {
 		lv.x, lv.b = make([]float64, lv.st.n), make([]float64, lv.st.n)
 	}
 	last := mg.levels[len(mg.levels)-1].st.csr()
-	c, err := New(sparse.NewCSR(last.n, last.n, last.indptr, last.ind, last.data), Settings{Method: BandLU})
+	c, err := New(sparse.NewCSR(last.n, last.n, last.indptr, last.ind, last.data), Settings{Method: BandLU, NoRefine: true})
 	if err != nil {
 		return nil, fmt.Errorf("linear: multigrid coarsest level (%d cells): %w", last.n, err)
 	}
