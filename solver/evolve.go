@@ -631,9 +631,9 @@ func (e *evolver) iterative(c float64) (linear.Settings, string) {
 	stiff := c * e.maxDiag()
 	if stiff > mgDominance {
 		s.Method = linear.Multigrid
-		return s, fmt.Sprintf("Δt·c·max|Aᵢᵢ| = %.3g > %g: stiff step, multigrid", stiff, float64(mgDominance))
+		return s, fmt.Sprintf("step stiffness c·max|Aᵢᵢ| = %.3g > %g: multigrid", stiff, float64(mgDominance))
 	}
-	return s, fmt.Sprintf("Δt·c·max|Aᵢᵢ| = %.3g ≤ %g: diagonally dominant step, incomplete LU", stiff, float64(mgDominance))
+	return s, fmt.Sprintf("step stiffness c·max|Aᵢᵢ| = %.3g ≤ %g: diagonal ILU", stiff, float64(mgDominance))
 }
 
 // shape returns the cells per axis of the grid.
