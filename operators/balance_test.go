@@ -61,3 +61,29 @@ func TestDetailedBalance(t *testing.T) {
 		t.Error("cross diffusion taken as reversible")
 	}
 }
+
+// TestAssemble1DRows: the 1-D rows (written directly, without the general
+// face stencils) hold α_{c−1}/h, −(α_c + β_{c−1})/h and β_c/h, bit for bit,
+// and the columns of a closed problem sum to zero.
+func TestAssemble1DRows(t *testing.T) {
+	R := grid.Reflecting
+	l := testloss.DoubleWell(0.1)
+	op, err := Assemble(Problem{Grid: mustGrid(axis(-2.5, 2.5, 300, R, R)), Loss: l, Diffusion: sgd(l, SoftAbs)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := 1 / op.Grid.H(0)
+	a, b := op.alpha[0], op.beta[0]
+	for c := 1; c < 299; c++ {
+		want := map[int]float64{c - 1: a[c-1] * inv, c: -a[c]*inv + -b[c-1]*inv, c + 1: b[c] * inv}
+		for j, v := range want {
+			if got := op.A.At(c, j); got != v {
+				t.Fatalf("A[%d][%d] = %.17g, want %.17g", c, j, got, v)
+			}
+		}
+	}
+	sums, scale := columnSums(op)
+	if e := maxAbs(sums) / scale; e > 1e-14 {
+		t.Errorf("column sums up to %g of the scale", e)
+	}
+}

@@ -502,7 +502,26 @@ func (op *Operator) assemble() *sparse.CSR {
 			ch.ind = make([]int, 0, (hi-lo)*per)
 			ch.data = make([]float64, 0, (hi-lo)*per)
 			var buf, row []entry
+			// 1-D interior rows without cross terms: dn, c, up in order,
+			// summed as the general path sums them (same bits).
+			fast := d == 1 && op.cross == nil
+			inv0 := 1 / g.H(0)
 			for c := lo; c < hi; c++ {
+				if fast && c > 0 && c < n-1 && (op.Sink == nil || !op.Sink[c]) {
+					a, b := op.alpha[0], op.beta[0]
+					ch.indptr = append(ch.indptr, len(ch.ind))
+					if v := a[c-1] * inv0; v != 0 {
+						ch.ind = append(ch.ind, c-1)
+						ch.data = append(ch.data, v)
+					}
+					ch.ind = append(ch.ind, c)
+					ch.data = append(ch.data, -a[c]*inv0+-b[c-1]*inv0+0)
+					if v := b[c] * inv0; v != 0 {
+						ch.ind = append(ch.ind, c+1)
+						ch.data = append(ch.data, v)
+					}
+					continue
+				}
 				row = row[:0]
 				for k := 0; k < d && (op.Sink == nil || !op.Sink[c]); k++ {
 					inv := 1 / g.H(k)
