@@ -53,14 +53,14 @@ func compileDual(t *term) dualFunc {
 		return func(v []hyperdual.Number) hyperdual.Number {
 			a := f(v)
 			inv := 1 / a.Real
-			return chain(a, math.Log(a.Real), inv, -inv*inv)
+			return chainRel(a, math.Log(a.Real), inv, -inv*inv, 1, -1)
 		}
 	case opSqrt:
 		return func(v []hyperdual.Number) hyperdual.Number {
 			a := f(v)
 			s := math.Sqrt(a.Real)
 			d1 := 0.5 / s
-			return chain(a, s, d1, -0.5*d1/a.Real)
+			return chainRel(a, s, d1, -0.5*d1/a.Real, 0.5*s, -0.25*s)
 		}
 	case opSin:
 		return func(v []hyperdual.Number) hyperdual.Number {
@@ -188,7 +188,8 @@ func compileDualPowInt(f dualFunc, n int) dualFunc {
 	fn, fn1 := float64(n), float64(n)*float64(n-1)
 	return func(v []hyperdual.Number) hyperdual.Number {
 		a := f(v)
-		return chain(a, ipow(a.Real, n), fn*ipow(a.Real, n-1), fn1*ipow(a.Real, n-2))
+		p := ipow(a.Real, n)
+		return chainRel(a, p, fn*ipow(a.Real, n-1), fn1*ipow(a.Real, n-2), fn*p, fn1*p)
 	}
 }
 
@@ -217,25 +218,28 @@ func compileDualPow(t *term) dualFunc {
 // For a > 0 it differentiates exp(b·log a). For a ≤ 0, aᵇ is differentiated
 // as a constant power with the current value of b (NaN for a negative a and
 // a non-integer b, as math.Pow gives), and each derivative part along which
-// b varies is NaN. The ϵ₁ part depends only on the ϵ₁ parts of a and b, and
-// likewise for ϵ₂, as for every other operation, so a gradient component
-// does not depend on which other axis is seeded with it.
+// b varies is NaN, except where a is 0 and b > 0 and a does not vary along
+// that part either: 0ᵇ is 0 for every b > 0, so that part is 0 (a formula
+// such as 0^x, or x^y along y at x = 0). The ϵ₁ part depends only on the ϵ₁
+// parts of a and b, and likewise for ϵ₂, as for every other operation, so a
+// gradient component does not depend on which other axis is seeded with it.
 func pow(a, b hyperdual.Number) hyperdual.Number {
 	p := math.Pow(a.Real, b.Real)
 	if a.Real > 0 {
 		inv := 1 / a.Real
-		la := chain(a, math.Log(a.Real), inv, -inv*inv)
+		la := chainRel(a, math.Log(a.Real), inv, -inv*inv, 1, -1)
 		return chain(hyperdual.Mul(b, la), p, p, p)
 	}
 	r := powConst(a, b.Real, p)
+	zero := a.Real == 0 && b.Real > 0 // 0ᵇ = 0 near b
 	nan := math.NaN()
-	if b.E1mag != 0 {
+	if b.E1mag != 0 && !(zero && a.E1mag == 0) {
 		r.E1mag = nan
 	}
-	if b.E2mag != 0 {
+	if b.E2mag != 0 && !(zero && a.E2mag == 0) {
 		r.E2mag = nan
 	}
-	if b.E1mag != 0 || b.E2mag != 0 || b.E1E2mag != 0 {
+	if (b.E1mag != 0 || b.E2mag != 0 || b.E1E2mag != 0) && !(zero && a.E1mag == 0 && a.E2mag == 0 && a.E1E2mag == 0) {
 		r.E1E2mag = nan
 	}
 	return r
@@ -243,7 +247,9 @@ func pow(a, b hyperdual.Number) hyperdual.Number {
 
 // powConst returns aᶜ for a constant c, given p = math.Pow(a.Real, c).
 func powConst(a hyperdual.Number, c, p float64) hyperdual.Number {
-	return chain(a, p, c*math.Pow(a.Real, c-1), c*(c-1)*math.Pow(a.Real, c-2))
+	// c·(c−1) alone overflows for |c| near 1e308 (x^2^1000 at x = 0 would
+	// give ∞·0): multiply by c last.
+	return chainRel(a, p, c*math.Pow(a.Real, c-1), c*((c-1)*math.Pow(a.Real, c-2)), c*p, c*((c-1)*p))
 }
 
 // div returns a/b over hyperdual numbers. With q = a/b, differentiating
@@ -280,4 +286,45 @@ func chain(a hyperdual.Number, f, d1, d2 float64) hyperdual.Number {
 		r.E1E2mag += d2 * a.E1mag * a.E2mag
 	}
 	return r
+}
+
+// chainRel is chain for functions whose derivatives are best formed relative
+// to a (log, sqrt and powers), given also k1 = a·f′(a) and k2 = a²·f″(a).
+// When d1 = f′(a) and d2 = f″(a) are normal numbers (or a zero that k1 or
+// k2 confirms), it returns chain(a, f, d1, d2). Otherwise, where a is huge
+// or tiny, f′ or f″ alone may have overflowed or underflowed although the
+// parts of the result are representable: for (x⁹⁰)^0.1 at x = 96.5,
+// f″ = −0.09·a^−1.9 underflows to 0 and chain would drop a term of the
+// Hessian. Then it forms f′·a₁ as k1·(a₁/a) and f″·a₁a₂ as
+// k2·(a₁/a)·(a₂/a), with the same rule as chain for zero parts.
+func chainRel(a hyperdual.Number, f, d1, d2, k1, k2 float64) hyperdual.Number {
+	if a.Real == 0 || math.IsInf(a.Real, 0) || math.IsNaN(a.Real) || (normalOrZero(d1, k1) && normalOrZero(d2, k2)) {
+		return chain(a, f, d1, d2)
+	}
+	q1, q2 := a.E1mag/a.Real, a.E2mag/a.Real
+	r := hyperdual.Number{Real: f}
+	if a.E1mag != 0 {
+		r.E1mag = k1 * q1
+	}
+	if a.E2mag != 0 {
+		r.E2mag = k1 * q2
+	}
+	if a.E1E2mag != 0 {
+		r.E1E2mag = k1 * (a.E1E2mag / a.Real)
+	}
+	if a.E1mag != 0 && a.E2mag != 0 {
+		r.E1E2mag += k2 * q1 * q2
+	}
+	return r
+}
+
+// normalOrZero reports whether the derivative d is a normal floating-point
+// number, or zero with k = 0 (a derivative that is exactly zero rather than
+// one that underflowed).
+func normalOrZero(d, k float64) bool {
+	if d == 0 {
+		return k == 0
+	}
+	ad := math.Abs(d)
+	return ad >= 0x1p-1022 && ad <= math.MaxFloat64
 }

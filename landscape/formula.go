@@ -11,6 +11,7 @@ import (
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/parser"
+	"github.com/expr-lang/expr/parser/lexer"
 	"gonum.org/v1/gonum/num/hyperdual"
 )
 
@@ -101,6 +102,9 @@ func Formula(src string, dim int) (*Expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := noSemicolon(src); err != nil {
+		return nil, err
+	}
 	return &Expr{
 		src:   src,
 		dim:   dim,
@@ -132,6 +136,28 @@ func parse(src string) (tree *parser.Tree, err error) {
 		return nil, newFormulaError(src, -1, "syntax error")
 	}
 	return tree, nil
+}
+
+// noSemicolon rejects a semicolon in src. The parser accepts a trailing one
+// ("x^2;") as the end of a sequence of one expression; a formula has no
+// sequences at all. Sequences of two or more expressions fail earlier, in
+// the builder.
+func noSemicolon(src string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = newFormulaError(src, -1, "the lexer failed: %v", r)
+		}
+	}()
+	toks, err := lexer.Lex(file.NewSource(src))
+	if err != nil {
+		return newFormulaError(src, -1, "syntax error: %v", err)
+	}
+	for _, tk := range toks {
+		if tk.Kind == lexer.Operator && tk.Value == ";" {
+			return newFormulaError(src, tk.From, "sequences of expressions (;) are not allowed")
+		}
+	}
+	return nil
 }
 
 // builder turns the parser's syntax tree into terms, rejecting everything a

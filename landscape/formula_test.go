@@ -3,10 +3,12 @@ package landscape
 import (
 	"errors"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 )
 
 // handCase is a formula with hand-derived value, gradient and Hessian.
@@ -420,6 +422,8 @@ func TestFormulaErrors(t *testing.T) {
 		{"let a = x; a", 1, "let declarations", 0},
 		{"[x]", 1, "arrays and maps", 1},
 		{"x; x", 1, "sequences", 0},
+		{"x^2;", 1, "sequences", 4},
+		{"x^2 ; // end", 1, "sequences", 5},
 		{"1 +\n foo(x)", 1, `unknown function "foo"`, 2},
 		{"x", 0, "formulas support 1, 2 or 3", 0},
 		{"x", 4, "formulas support 1, 2 or 3", 0},
@@ -502,10 +506,27 @@ func TestFormulaConcurrent(t *testing.T) {
 	}
 }
 
-// FuzzFormula checks that compiling and evaluating arbitrary text never
-// panics, that rejected formulas give a *FormulaError, and that accepted
-// ones give the same value from Value and Derivatives and the same gradient
-// with and without the Hessian.
+// FuzzFormula compiles arbitrary text for 0 to 4 axes and checks, at an
+// arbitrary point:
+//
+//   - a rejected formula gives a *FormulaError whose position lies inside
+//     the formula;
+//   - an accepted one keeps its source and dimension; Value, Derivatives
+//     with the Hessian, with the gradient only and with neither give the
+//     same value, and the same gradient; the Hessian is symmetric;
+//   - the term tree, interpreted node by node, gives the value of the
+//     compiled closures bit for bit;
+//   - rewrites that cannot change the value compile and give it bit for bit
+//     ((f), +(f), pow(f, 1), (f)*1; −(f) gives −v and (f)^2 gives v·v);
+//   - where L is smooth at the scale of a finite-difference step (central
+//     differences with three steps agree within their rounding bounds), the
+//     gradient and the Hessian match them (see checkAgainstDifferences).
+//
+// Run it with a short minimization budget, as the scenario targets (see
+// scenario/fuzz_test.go): inputs grow to kilobytes, and the engine's
+// minimization of each new one otherwise stalls the worker for up to 60 s:
+//
+//	go test -run '^$' -fuzz '^FuzzFormula$' -fuzztime 10m -fuzzminimizetime 5s -parallel 1 ./landscape/
 func FuzzFormula(f *testing.F) {
 	seeds := []string{
 		"x^2", "exp(0.5*x)*((x^2-1)^2/4 + y^2/2)", "sin(x,y)", "x.y", "pow(x, y)",
@@ -524,11 +545,13 @@ func FuzzFormula(f *testing.F) {
 			if !errors.As(err, &fe) {
 				t.Fatalf("Formula(%q, %d): error %T, want *FormulaError", src, d, err)
 			}
-			_ = err.Error()
+			if fe.Offset > utf8.RuneCountInString(src) || fe.Offset < -1 || fe.Msg == "" || err.Error() == "" {
+				t.Fatalf("Formula(%q, %d): bad error %+v", src, d, fe)
+			}
 			return
 		}
-		if e.String() != src {
-			t.Fatalf("String() = %q, want %q", e.String(), src)
+		if e.String() != src || e.Dim() != d {
+			t.Fatalf("Formula(%q, %d): String() = %q, Dim() = %d", src, d, e.String(), e.Dim())
 		}
 		p := []float64{x, y, z}[:d]
 		v := e.Value(p)
@@ -536,14 +559,275 @@ func FuzzFormula(f *testing.F) {
 		if w := e.Derivatives(p, g, h); !sameFloat(v, w) {
 			t.Fatalf("Formula(%q) at %v: Value %v, Derivatives %v", src, p, v, w)
 		}
+		if w := e.Derivatives(p, nil, nil); !sameFloat(v, w) {
+			t.Fatalf("Formula(%q) at %v: Value %v, Derivatives without derivatives %v", src, p, v, w)
+		}
 		g2 := make([]float64, d)
-		e.Derivatives(p, g2, nil)
+		if w := e.Derivatives(p, g2, nil); !sameFloat(v, w) {
+			t.Fatalf("Formula(%q) at %v: Value %v, Derivatives without Hessian %v", src, p, v, w)
+		}
 		for i := range g {
 			if !sameFloat(g[i], g2[i]) {
 				t.Fatalf("Formula(%q) at %v: gradient %v with Hessian, %v without", src, p, g, g2)
 			}
+			for j := range i {
+				if !sameFloat(h[i*d+j], h[j*d+i]) {
+					t.Fatalf("Formula(%q) at %v: Hessian %v not symmetric", src, p, h)
+				}
+			}
 		}
+
+		tree, err := parse(src)
+		if err != nil {
+			t.Fatalf("Formula(%q) compiled but parse fails: %v", src, err)
+		}
+		b := builder{src: src, dim: d}
+		tm, err := b.build(tree.Node)
+		if err != nil {
+			t.Fatalf("Formula(%q) compiled but build fails: %v", src, err)
+		}
+		if w, _ := evalWithError(tm, p); !sameFloat(v, w) {
+			t.Fatalf("Formula(%q) at %v: compiled %v, term tree %v", src, p, v, w)
+		}
+
+		checkRewrites(t, src, d, p, v, g)
+		checkAgainstDifferences(t, e, tm, p, g, h)
 	})
+}
+
+// checkRewrites compiles forms of src that must evaluate exactly like it
+// (the newlines end a trailing // comment) and compares value and gradient.
+func checkRewrites(t *testing.T, src string, d int, p []float64, v float64, g []float64) {
+	t.Helper()
+	if len(src)+16 > maxFormulaLen {
+		return
+	}
+	neg := func(x float64) float64 { return -x }
+	same := func(x float64) float64 { return x }
+	for _, r := range []struct {
+		form       string
+		value      float64
+		gradFactor func(float64) float64 // nil: gradient not compared
+	}{
+		{"(\n%s\n)", v, same},
+		{"+(\n%s\n)", v, same},
+		{"pow(\n%s\n, 1)", v, same},
+		{"(\n%s\n)*1", v, same},
+		{"-(\n%s\n)", -v, neg},
+		{"(\n%s\n)^2", v * v, nil},
+	} {
+		s := strings.Replace(r.form, "%s", src, 1)
+		e, err := Formula(s, d)
+		if err != nil {
+			t.Fatalf("Formula(%q) compiles but the rewrite %q does not: %v", src, s, err)
+		}
+		g2 := make([]float64, d)
+		if w := e.Derivatives(p, g2, nil); !sameFloat(w, r.value) {
+			t.Fatalf("Formula(%q) at %v = %v but %q = %v, want %v", src, p, v, s, w, r.value)
+		}
+		for i := range g2 {
+			if r.gradFactor != nil && !sameFloat(g2[i], r.gradFactor(g[i])) {
+				t.Fatalf("Formula(%q) at %v: gradient %v but %q has %v", src, p, g, s, g2)
+			}
+		}
+	}
+}
+
+// evalWithError interprets t at x with the operations of the compiled
+// closures, and returns the value with a first-order bound on its rounding
+// error: each operation adds a few units of rounding of its result (plus
+// the spacing of subnormal numbers, 2⁻¹⁰⁷⁴), each elementary function also
+// the effect of one rounding of its argument (as from argument reduction),
+// and errors of operands propagate through the derivatives of the
+// operation. Constants are exact: differences of values see the same
+// rounded constants.
+func evalWithError(t *term, x []float64) (v, err float64) {
+	const u, tiny = 0x1p-53, 0x1p-1074
+	switch t.op {
+	case opConst:
+		return t.c, 0
+	case opVar:
+		return x[t.n], 0
+	case opNeg:
+		a, ea := evalWithError(t.a, x)
+		return -a, ea
+	case opAdd, opSub, opMul, opDiv:
+		a, ea := evalWithError(t.a, x)
+		b, eb := evalWithError(t.b, x)
+		r := evalBinary(t.op, a, b)
+		switch t.op {
+		case opAdd, opSub:
+			err = ea + eb
+		case opMul:
+			err = math.Abs(a)*eb + math.Abs(b)*ea
+		default:
+			err = (ea + math.Abs(r)*eb) / math.Abs(b)
+		}
+		return r, err + u*math.Abs(r) + tiny
+	case opPowInt:
+		a, ea := evalWithError(t.a, x)
+		n := t.n
+		r := ipow(a, n)
+		steps := 1.0
+		if n >= -64 && n <= 64 {
+			steps = 2 * math.Log2(math.Abs(float64(n))+1)
+		}
+		return r, math.Abs(float64(n)*ipow(a, n-1))*ea + (steps+1)*(u*math.Abs(r)+tiny)
+	case opPowConst:
+		a, ea := evalWithError(t.a, x)
+		r := math.Pow(a, t.c)
+		return r, math.Abs(t.c*math.Pow(a, t.c-1))*(ea+u*math.Abs(a)) + 2*(u*math.Abs(r)+tiny)
+	case opPow:
+		a, ea := evalWithError(t.a, x)
+		b, eb := evalWithError(t.b, x)
+		r := math.Pow(a, b)
+		if !(a > 0) {
+			// Along b the power is not smooth here; along a it is aᵇ for
+			// the current b.
+			if eb != 0 {
+				eb = math.Inf(1)
+			}
+			return r, math.Abs(b*math.Pow(a, b-1))*ea + eb + 2*(u*math.Abs(r)+tiny)
+		}
+		return r, math.Abs(r)*(math.Abs(b/a)*(ea+u*math.Abs(a))+math.Abs(math.Log(a))*(eb+u*math.Abs(b))) + 2*(u*math.Abs(r)+tiny)
+	}
+	a, ea := evalWithError(t.a, x)
+	r := evalUnary(t.op, a)
+	var d1 float64 // |f′(a)|
+	switch t.op {
+	case opExp:
+		d1 = r
+	case opLog:
+		d1 = 1 / a
+	case opSqrt:
+		d1 = 0.5 / r
+	case opSin:
+		d1 = math.Cos(a)
+	case opCos:
+		d1 = math.Sin(a)
+	case opTanh:
+		d1 = 1 - r*r
+	case opCosh:
+		d1 = math.Sinh(a)
+	case opSinh:
+		d1 = math.Cosh(a)
+	case opAtan:
+		d1 = 1 / (1 + a*a)
+	case opAbs:
+		return r, ea
+	}
+	return r, math.Abs(d1)*(ea+u*math.Abs(a)) + 4*(u*math.Abs(r)+tiny)
+}
+
+// difference is a finite-difference estimate with step s and the bound of
+// its rounding error.
+type difference struct{ est, noise float64 }
+
+// agreeing returns the estimate of the smallest step when the estimates at
+// three steps (s, s/π, s/10) are finite, their rounding bounds below 1e-4 of
+// their size, and they agree within 1e-5 relative plus those bounds, so that
+// truncation and rounding are both small; and the tolerance for comparing
+// an exact derivative with it.
+func agreeing(at func(s float64) (difference, bool), s float64) (est, tol float64, ok bool) {
+	var ds [3]difference
+	for i, f := range []float64{1, 1 / math.Pi, 0.1} {
+		var ok bool
+		if ds[i], ok = at(s * f); !ok || math.IsInf(ds[i].est, 0) || math.IsNaN(ds[i].est) ||
+			math.IsInf(ds[i].noise, 0) || math.IsNaN(ds[i].noise) {
+			return 0, 0, false
+		}
+	}
+	noise, scale := 0.0, 0.0
+	for _, d := range ds {
+		noise = math.Max(noise, d.noise)
+		scale = math.Max(scale, math.Abs(d.est))
+	}
+	// Estimates dominated by rounding agree vacuously (as for sin(sinh(x))
+	// at x = 171.5, whose argument's rounding exceeds its period).
+	if !(noise <= 1e-4*scale) {
+		return 0, 0, false
+	}
+	for i := range ds {
+		for j := range i {
+			if math.Abs(ds[i].est-ds[j].est) > 1e-5*scale+2*(ds[i].noise+ds[j].noise) {
+				return 0, 0, false
+			}
+		}
+	}
+	// The estimates agree to 1e-5 of their size plus rounding, so truncation
+	// is below that; 1e-3 leaves a wide margin, and 8× the rounding bound
+	// covers the first-order rounding model.
+	return ds[2].est, 1e-3*scale + 8*noise, true
+}
+
+// checkAgainstDifferences compares the gradient g and Hessian h of e at p
+// with central differences of values where they are reliable: p moderate,
+// every difference finite and consistent across step sizes (agreeing), and
+// for the gradient also the second difference along the axis, so that kinks
+// such as |x| at 0 (where Derivatives takes the right-hand derivative and
+// central differences give 0) are excluded.
+func checkAgainstDifferences(t *testing.T, e *Expr, tm *term, p, g, h []float64) {
+	t.Helper()
+	d := len(p)
+	for _, x := range p {
+		if !(math.Abs(x) <= 1e3) {
+			return
+		}
+	}
+	at := func(steps ...float64) (float64, float64) {
+		q := slices.Clone(p)
+		for i := 0; i+1 < len(steps); i += 2 {
+			q[int(steps[i])] += steps[i+1]
+		}
+		v, err := evalWithError(tm, q)
+		if w := e.Value(q); !sameFloat(v, w) {
+			t.Fatalf("Formula(%q) at %v: compiled %v, term tree %v", e.String(), q, w, v)
+		}
+		return v, err
+	}
+	// span returns the actual distance between p[i]+s and p[i]−s.
+	span := func(i int, s float64) float64 { return (p[i] + s) - (p[i] - s) }
+	for i := range d {
+		s0 := 1e-3 * math.Max(1, math.Abs(p[i]))
+		second := func(s float64) (difference, bool) {
+			vp, ep := at(float64(i), s)
+			v0, e0 := at()
+			vm, em := at(float64(i), -s)
+			w := span(i, s) / 2
+			return difference{(vp - 2*v0 + vm) / (w * w), (ep + 2*e0 + em) / (w * w)}, w > 0
+		}
+		hii, tolH, smooth := agreeing(second, s0)
+		if !smooth {
+			continue
+		}
+		first := func(s float64) (difference, bool) {
+			vp, ep := at(float64(i), s)
+			vm, em := at(float64(i), -s)
+			w := span(i, s)
+			return difference{(vp - vm) / w, (ep + em) / w}, w > 0
+		}
+		if gi, tol, ok := agreeing(first, s0); ok && !(math.Abs(g[i]-gi) <= tol) {
+			t.Fatalf("Formula(%q) at %v: ∂%d L = %v, central differences %v (tolerance %.3g)", e.String(), p, i, g[i], gi, tol)
+		}
+		if !(math.Abs(h[i*d+i]-hii) <= tolH) {
+			t.Fatalf("Formula(%q) at %v: ∂%d∂%d L = %v, second differences %v (tolerance %.3g)", e.String(), p, i, i, h[i*d+i], hii, tolH)
+		}
+		for j := range i {
+			s1 := 1e-3 * math.Max(1, math.Abs(p[j]))
+			mixed := func(s float64) (difference, bool) {
+				r := s1 / s0 // the same relative step on both axes
+				vpp, epp := at(float64(i), s, float64(j), r*s)
+				vpm, epm := at(float64(i), s, float64(j), -r*s)
+				vmp, emp := at(float64(i), -s, float64(j), r*s)
+				vmm, emm := at(float64(i), -s, float64(j), -r*s)
+				w := span(i, s) * span(j, r*s)
+				return difference{(vpp - vpm - vmp + vmm) / w, (epp + epm + emp + emm) / w}, w > 0
+			}
+			if hij, tol, ok := agreeing(mixed, s0); ok && !(math.Abs(h[i*d+j]-hij) <= tol) {
+				t.Fatalf("Formula(%q) at %v: ∂%d∂%d L = %v, mixed differences %v (tolerance %.3g)", e.String(), p, i, j, h[i*d+j], hij, tol)
+			}
+		}
+	}
 }
 
 // BenchmarkFormulaDerivatives2D measures L, ∇L and the Hessian of a 2-D

@@ -61,9 +61,15 @@ func Load(path string) (*Scenario, error) {
 // type are errors that name the key path and line (as Problems). Parse then
 // calls Defaults; it does not call Validate.
 func Parse(data []byte) (*Scenario, error) {
+	if len(data) > maxBytes {
+		return nil, Problems{{Msg: fmt.Sprintf("the scenario is %d bytes long; at most %d are allowed (scenario files are a few hundred bytes; data sets go in data.csv)", len(data), maxBytes)}}
+	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, Problems{syntaxProblem(err)}
+	}
+	if ps := checkSizes(&root); len(ps) > 0 {
+		return nil, ps
 	}
 	if root.Kind == 0 || (root.Kind == yaml.DocumentNode && len(root.Content) == 0) {
 		return nil, Problems{{Msg: "the scenario is empty; it needs at least landscape, domain, noise and time (see `fpsolve run --print-scenario` for an example)"}}
@@ -86,6 +92,56 @@ func Parse(data []byte) (*Scenario, error) {
 	}
 	s.Defaults()
 	return s, nil
+}
+
+// maxBytes bounds the size of a scenario document.
+const maxBytes = 1 << 20
+
+// maxKeys bounds the number of keys of one mapping. The YAML decoder checks
+// each mapping for duplicate keys by comparing every pair of keys, in time
+// quadratic in the mapping's size: landscape.params with 100000 keys took
+// 105 s to parse.
+const maxKeys = 1000
+
+// checkSizes reports a mapping with more than maxKeys keys anywhere in the
+// document, including inside values the schema check does not descend into
+// (landscape.params, data.params). It follows aliases and visits at most
+// maxNodes nodes; larger documents are reported by the schema check, and
+// excessive aliasing by the decoder.
+func checkSizes(root *yaml.Node) Problems {
+	budget := maxNodes
+	var ps Problems
+	var walk func(n *yaml.Node, path func() string)
+	walk = func(n *yaml.Node, path func() string) {
+		n = resolve(n)
+		if budget <= 0 || len(ps) > 0 {
+			return
+		}
+		budget--
+		switch n.Kind {
+		case yaml.MappingNode:
+			if k := len(n.Content) / 2; k > maxKeys {
+				ps = append(ps, Problem{Path: path(), Line: n.Line,
+					Msg: fmt.Sprintf("a mapping of %d keys; at most %d are allowed", k, maxKeys)})
+				return
+			}
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				key := resolve(n.Content[i]).Value
+				walk(n.Content[i+1], func() string { return join(path(), key) })
+			}
+		case yaml.SequenceNode, yaml.DocumentNode:
+			for i, e := range n.Content {
+				walk(e, func() string {
+					if n.Kind == yaml.DocumentNode {
+						return path()
+					}
+					return fmt.Sprintf("%s[%d]", path(), i)
+				})
+			}
+		}
+	}
+	walk(root, func() string { return "" })
+	return ps
 }
 
 var lineRE = regexp.MustCompile(`line (\d+)`)

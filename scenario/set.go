@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -38,6 +39,9 @@ var oneOf = map[reflect.Type][]string{
 // naming the path, the value and the expected type; s is then unchanged.
 // On success Set applies Defaults; it does not call Validate.
 func (s *Scenario) Set(assignment string) error {
+	if !utf8.ValidString(assignment) {
+		return Problems{{Value: strconv.Quote(assignment), Msg: "an override must be UTF-8 text"}}
+	}
 	key, raw, ok := strings.Cut(assignment, "=")
 	key, raw = strings.TrimSpace(key), strings.TrimSpace(raw)
 	if !ok || key == "" {
@@ -83,7 +87,7 @@ func (s *Scenario) Set(assignment string) error {
 			case sg.idx < len(cur.Content):
 				child = cur.Content[sg.idx]
 			case sg.idx == len(cur.Content):
-				child = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null"}
+				child = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}
 				cur.Content = append(cur.Content, child)
 			default:
 				return setProblem(childPath, raw, fmt.Sprintf("index out of range: %s has %d entries; use [%d] to append", path, len(cur.Content), len(cur.Content)))
@@ -129,6 +133,11 @@ func (s *Scenario) Set(assignment string) error {
 			v, err := parseValue(raw, childType)
 			if err != nil {
 				return Problems{{Path: childPath, Value: raw, Msg: "cannot parse the value as YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}}
+			}
+			if sg.isIdx && v.ShortTag() == "!!null" {
+				// A null entry would be dropped from the list, shifting the
+				// others.
+				return setProblem(childPath, raw, fmt.Sprintf("a list entry cannot be unset; give it a value, or set the whole list %s=[...]", path))
 			}
 			c := &checker{budget: maxNodes, noLines: true}
 			c.check(v, childType, childPath)
@@ -234,8 +243,13 @@ func parseValue(raw string, t reflect.Type) (*yaml.Node, error) {
 	if err == nil {
 		if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
 			v = doc.Content[0]
-		} else {
-			v = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null"}
+		}
+		// A null (an empty value, ~, or an anchor on nothing such as "&a")
+		// unsets. It gets the text "null": the encoder writes an empty
+		// scalar as "" in a flow mapping (such as {}, the encoding of a
+		// target with no key set), which would read back as a string.
+		if v == nil || v.Kind == yaml.ScalarNode && v.ShortTag() == "!!null" {
+			v = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}
 		}
 	}
 	if t.Kind() == reflect.String && (err != nil || v.Kind != yaml.ScalarNode) {
@@ -266,7 +280,7 @@ func mappingValue(m *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	k := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}
-	v := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null"}
+	v := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}
 	m.Content = append(m.Content, k, v)
 	return v
 }
