@@ -279,6 +279,10 @@ func (o *options) resumeModel(args []string, dir string) (*scenario.Model, *chec
 			return nil, nil, usagef("--resume %s: %s differs from the scenario of the checkpoint (%v); drop it to continue the stored run, or start a new run without --resume", dir, what, err)
 		}
 	}
+	// The machine may have less memory than the one that started the run.
+	if err := o.guard(s); err != nil {
+		return nil, nil, err
+	}
 	m, err := scenario.Build(s)
 	if err != nil {
 		return nil, nil, err

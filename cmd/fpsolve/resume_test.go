@@ -241,6 +241,7 @@ func TestResumeRefused(t *testing.T) {
 		{"conflicting scenario", []string{"--resume", good, other}, []string{"differs", "dt: 0.5"}},
 		{"conflicting --out", []string{"--resume", good, "--out", t.TempDir()}, []string{"--out", "conflicts"}},
 		{"negative interval", []string{"--resume", good, "--checkpoint-every", "-1s"}, []string{"--checkpoint-every"}},
+		{"too little memory", []string{"--resume", good, "--memory-limit", "1kB"}, []string{"memory"}},
 	}
 	for _, tc := range cases {
 		code, _, stderr := fpsolve(t, append([]string{"run", "--quiet"}, tc.args...)...)
