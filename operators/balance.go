@@ -18,7 +18,7 @@ import (
 // faces rule it out.
 func (op *Operator) DetailedBalance() ([]float64, bool) {
 	g := op.Grid
-	n, d := g.Len(), op.d
+	d := op.d
 	if op.cross != nil || op.Sink != nil {
 		return nil, false
 	}
@@ -27,6 +27,19 @@ func (op *Operator) DetailedBalance() ([]float64, bool) {
 			return nil, false
 		}
 	}
+	if d == 1 && g.Axis(0).Low != grid.Periodic {
+		if p, ok := op.chain1D(); ok {
+			return p, true
+		}
+	}
+	return op.treeBalance()
+}
+
+// treeBalance is DetailedBalance in logarithms along a spanning tree of the
+// faces, with every other face checked against its ratio.
+func (op *Operator) treeBalance() ([]float64, bool) {
+	g := op.Grid
+	n, d := g.Len(), op.d
 	// log P along the tree: cell c is reached from c − eₖ for the lowest
 	// axis k on which its index is not 0 (natural order visits it first).
 	// The tree holds every face along axis 0 except periodic wraps; the
@@ -108,4 +121,32 @@ func logRatio(a, b float64) (float64, bool) {
 		return math.Log(q), true
 	}
 	return math.Log(a) - math.Log(b), true
+}
+
+// chain1D is DetailedBalance on a 1-D grid without a periodic axis, where
+// the faces form a chain and every ratio P_{c+1}/P_c = α_c/β_c is used once:
+// products instead of logarithms, as long as they stay far from overflow
+// and underflow (false otherwise, or for a non-positive coupling).
+func (op *Operator) chain1D() ([]float64, bool) {
+	a, b := op.alpha[0], op.beta[0]
+	n := op.Grid.Len()
+	p := make([]float64, n)
+	p[0] = 1
+	mx := 1.0
+	for c := 1; c < n; c++ {
+		if !(a[c-1] > 0) || !(b[c-1] > 0) {
+			return nil, false
+		}
+		v := p[c-1] * (a[c-1] / b[c-1])
+		if !(v > 0x1p-900 && v < 0x1p900) {
+			return nil, false
+		}
+		p[c] = v
+		mx = max(mx, v)
+	}
+	for c := range p {
+		p[c] /= mx
+	}
+	op.Grid.Normalize(p)
+	return p, true
 }

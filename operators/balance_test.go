@@ -87,3 +87,41 @@ func TestAssemble1DRows(t *testing.T) {
 		t.Errorf("column sums up to %g of the scale", e)
 	}
 }
+
+// TestChainBalance: in 1-D the product chain equals the logarithmic tree
+// to rounding, and hands over to it when the products would leave the
+// floating-point range (a barrier of 0.25 at T = 2e-4: e^{1250}).
+func TestChainBalance(t *testing.T) {
+	R := grid.Reflecting
+	l := testloss.DoubleWell(0.1)
+	for _, temp := range []float64{0.2, 0.02} {
+		op, err := Assemble(Problem{Grid: mustGrid(axis(-2.5, 2.5, 2000, R, R)), Loss: l, Diffusion: White{1, temp}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		chain, ok := op.chain1D()
+		if !ok {
+			t.Fatalf("T = %g: chain refused", temp)
+		}
+		tree, ok := op.treeBalance()
+		if !ok {
+			t.Fatalf("T = %g: tree refused", temp)
+		}
+		for c := range chain {
+			if d := math.Abs(chain[c] - tree[c]); d > 1e-11*tree[c]+1e-300 {
+				t.Fatalf("T = %g, cell %d: chain %g, tree %g", temp, c, chain[c], tree[c])
+			}
+		}
+	}
+	op, err := Assemble(Problem{Grid: mustGrid(axis(-2.5, 2.5, 2000, R, R)), Loss: l, Diffusion: White{1, 2e-4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := op.chain1D(); ok {
+		t.Error("chain accepted a density spanning e^{±1250}")
+	}
+	p, ok := op.DetailedBalance()
+	if !ok || !(op.Grid.Mass(p) > 0.999999) {
+		t.Error("extreme barrier: no stationary density from the logarithmic tree")
+	}
+}
