@@ -409,7 +409,9 @@ type evolver struct {
 	cache    map[float64]linear.Solver
 	factors  int
 	name     string
-	diagMax  float64 // max|Aᵢᵢ|, once computed
+	diagMax  float64        // max|Aᵢᵢ|, once computed
+	shifts   *linear.Shifts // A in stencil storage for iterative steps
+	noShifts bool           // A is not a stencil matrix (periodic faces)
 
 	f0, f1    []float64 // A·P at the start and end of the current step
 	prev      []float64 // BDF2: the previous density
@@ -455,7 +457,18 @@ func (e *evolver) solver(c float64) (linear.Solver, error) {
 		// generator that is not Markov, to the automatic direct choice).
 		set, why := e.iterative(c)
 		var it linear.Solver
-		if it, err = linear.New(shifted(e.a, c), set); err == nil {
+		if e.shifts == nil && !e.noShifts {
+			// A on coefficient arrays once per run; each step size only
+			// rescales them.
+			e.shifts, _ = linear.NewShifts(e.a, set.Shape)
+			e.noShifts = e.shifts == nil
+		}
+		if e.shifts != nil {
+			it, err = e.shifts.Solver(c, set)
+		} else {
+			it, err = linear.New(shifted(e.a, c), set)
+		}
+		if err == nil {
 			s = &fallbackSolver{primary: it, make: exact, why: why}
 		}
 	}

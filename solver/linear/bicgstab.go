@@ -162,8 +162,8 @@ func (f *ilu0) apply(z, r []float64) {
 // M·K⁻¹·y = b with x = K⁻¹·y and K = L·U from ILU(0), so the recurrence
 // residual approximates the true residual b − M·x.
 type bicgstab struct {
-	a       rawCSR
-	op      matrix // a, or its stencil storage
+	n       int
+	op      matrix // CSR or stencil storage
 	pre     preconditioner
 	tol     float64
 	maxIter int
@@ -175,6 +175,7 @@ type bicgstab struct {
 
 // matrix is a matrix–vector product and residual.
 type matrix interface {
+	size() int
 	mulVec(dst, x []float64)
 	residual(r, b, x []float64) float64
 }
@@ -195,38 +196,46 @@ func newBiCGSTAB(a rawCSR, s Settings) (*bicgstab, error) {
 			return nil, fmt.Errorf("linear: matrix entry %d is %v", k, v)
 		}
 	}
-	n := a.n
-	w := make([]float64, 7*n)
-	b := &bicgstab{
-		a: a, op: a, tol: s.tol(), maxIter: s.maxIter(n),
-		r: w[0:n:n], rh: w[n : 2*n : 2*n], p: w[2*n : 3*n : 3*n], v: w[3*n : 4*n : 4*n],
-		ph: w[4*n : 5*n : 5*n], sh: w[5*n : 6*n : 6*n], t: w[6*n : 7*n : 7*n],
-	}
-	var st *stencil
 	if len(s.Shape) > 0 {
 		if m, ok := newStencil(a, s.Shape); ok {
-			b.op, st = m, m
+			return stencilBiCGSTAB(m, s)
 		}
 	}
 	if s.Method == Multigrid {
 		if len(s.Shape) == 0 {
 			return nil, fmt.Errorf("linear: multigrid needs the grid shape (Settings.Shape)")
 		}
-		if st == nil {
-			return nil, fmt.Errorf("linear: multigrid needs a nearest-neighbour matrix on the %v grid (periodic faces are not supported; use bicgstab)", s.Shape)
-		}
-		mg, err := newMultigridStencil(st)
+		return nil, fmt.Errorf("linear: multigrid needs a nearest-neighbour matrix on the %v grid (periodic faces are not supported; use bicgstab)", s.Shape)
+	}
+	b := bicgstabFor(a, s)
+	b.pre = newILU0(a)
+	return b, nil
+}
+
+// bicgstabFor returns a BiCGSTAB solver of op without preconditioner.
+func bicgstabFor(op matrix, s Settings) *bicgstab {
+	n := op.size()
+	w := make([]float64, 7*n)
+	return &bicgstab{
+		n: n, op: op, tol: s.tol(), maxIter: s.maxIter(n),
+		r: w[0:n:n], rh: w[n : 2*n : 2*n], p: w[2*n : 3*n : 3*n], v: w[3*n : 4*n : 4*n],
+		ph: w[4*n : 5*n : 5*n], sh: w[5*n : 6*n : 6*n], t: w[6*n : 7*n : 7*n],
+	}
+}
+
+// stencilBiCGSTAB returns BiCGSTAB on the stencil matrix m, preconditioned
+// by multigrid (s.Method == Multigrid) or DILU.
+func stencilBiCGSTAB(m *stencil, s Settings) (*bicgstab, error) {
+	b := bicgstabFor(m, s)
+	if s.Method == Multigrid {
+		mg, err := newMultigridStencil(m)
 		if err != nil {
 			return nil, err
 		}
 		b.pre = mg
 		return b, nil
 	}
-	if st != nil {
-		b.pre = newDILU(st)
-		return b, nil
-	}
-	b.pre = newILU0(a)
+	b.pre = newDILU(m)
 	return b, nil
 }
 
@@ -265,7 +274,7 @@ func (s *bicgstab) Solve(x, b []float64) error { return s.SolveTol(x, b, s.tol) 
 // the one the solver was built with (for example a loose one for an error
 // estimate).
 func (s *bicgstab) SolveTol(x, b []float64, tol float64) error {
-	n := s.a.n
+	n := s.n
 	if err := checkArgs(n, x, b); err != nil {
 		return err
 	}

@@ -49,6 +49,8 @@ func raw(m *sparse.CSR) (rawCSR, error) {
 	return rawCSR{n: r, indptr: sm.Indptr, ind: sm.Ind[:nnz], data: sm.Data[:nnz]}, nil
 }
 
+func (a rawCSR) size() int { return a.n }
+
 // mulVec sets dst = A·x.
 func (a rawCSR) mulVec(dst, x []float64) {
 	ind, data := a.ind, a.data

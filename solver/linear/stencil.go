@@ -262,6 +262,8 @@ func stencilTerm(j int, ci, shape []int) int {
 	return t
 }
 
+func (m *stencil) size() int { return m.n }
+
 // rowAt returns Σₛ coef[s][c]·x[c+off[s]] with bounds checks (for the cells
 // within pad of either end).
 func (m *stencil) rowAt(c int, x []float64) float64 {
