@@ -8,11 +8,7 @@ import (
 
 func TestDILUIsILU0ForFivePoints(t *testing.T) {
 	m := implicitStep(gridOpts{nx: 30, ny: 17, dt: 5, seed: 4})
-	a, err := raw(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, _ := newStencil(a, []int{30, 17})
+	a, st := mustStencil(t, m, []int{30, 17})
 	r := randVec(a.n, 1)
 	want, got := make([]float64, a.n), make([]float64, a.n)
 	newILU0(a).apply(want, r)
@@ -33,11 +29,7 @@ func TestDILUInverts(t *testing.T) {
 		"9-point":     {implicitStep(gridOpts{nx: 23, ny: 19, nine: true, dt: 3, seed: 2}), []int{23, 19}},
 		"3-D 7-point": {step3D(9, 8, 7, 3, 1), []int{9, 8, 7}},
 	} {
-		a, err := raw(c.m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, _ := newStencil(a, c.shape)
+		a, st := mustStencil(t, c.m, c.shape)
 		f := newDILU(st)
 		n := a.n
 		r := randVec(n, 3)

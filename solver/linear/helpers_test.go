@@ -202,3 +202,18 @@ func tridiag(n int, corners bool, seed uint64) *sparse.CSR {
 	}
 	return csrFromRows(n, rows)
 }
+
+// mustStencil returns the raw CSR view of m and its stencil storage on
+// shape, failing the test or benchmark if m is not a stencil matrix there.
+func mustStencil(tb testing.TB, m *sparse.CSR, shape []int) (rawCSR, *stencil) {
+	tb.Helper()
+	a, err := raw(m)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	st, ok := newStencil(a, shape)
+	if !ok {
+		tb.Fatalf("not a nearest-neighbour matrix on the %v grid", shape)
+	}
+	return a, st
+}

@@ -53,14 +53,7 @@ func TestStencilProductMatchesCSR(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			a, err := raw(c.m)
-			if err != nil {
-				t.Fatal(err)
-			}
-			st, ok := newStencil(a, c.shape)
-			if !ok {
-				t.Fatal("nearest-neighbour matrix not accepted")
-			}
+			a, st := mustStencil(t, c.m, c.shape)
 			x := randVec(a.n, 9)
 			want, got := make([]float64, a.n), make([]float64, a.n)
 			a.mulVec(want, x)
@@ -97,14 +90,7 @@ func TestSmootherLayout(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			a, err := raw(c.m)
-			if err != nil {
-				t.Fatal(err)
-			}
-			st, ok := newStencil(a, c.shape)
-			if !ok {
-				t.Fatal("nearest-neighbour matrix not accepted")
-			}
+			_, st := mustStencil(t, c.m, c.shape)
 			sm, err := newSmoother(st)
 			if err != nil {
 				t.Fatal(err)
@@ -313,14 +299,7 @@ func TestGalerkinMatchesCSR(t *testing.T) {
 	for _, c := range cases {
 		for _, md := range modes {
 			t.Run(c.name+" "+md.name, func(t *testing.T) {
-				a, err := raw(c.m)
-				if err != nil {
-					t.Fatal(err)
-				}
-				st, ok := newStencil(a, c.shape)
-				if !ok {
-					t.Fatal("nearest-neighbour matrix not accepted")
-				}
+				a, st := mustStencil(t, c.m, c.shape)
 				sh := c.shape
 				for l := range 2 {
 					p := newProlongation(sh)

@@ -6,14 +6,7 @@ import "testing"
 // stencil storage (compare BenchmarkMulVec1000x1000, the CSR product).
 func BenchmarkStencilMulVec1000x1000(b *testing.B) {
 	m := implicitStep(gridOpts{nx: 1000, ny: 1000, nine: true, dt: 1, seed: 1})
-	a, err := raw(m)
-	if err != nil {
-		b.Fatal(err)
-	}
-	st, ok := newStencil(a, []int{1000, 1000})
-	if !ok {
-		b.Fatal("not a stencil matrix")
-	}
+	a, st := mustStencil(b, m, []int{1000, 1000})
 	x := randVec(a.n, 2)
 	y := make([]float64, a.n)
 	b.SetBytes(int64(8 * (len(st.off) + 2) * a.n))
@@ -70,14 +63,7 @@ func BenchmarkStencilFromCSR400x400(b *testing.B) {
 // of a 9-point 400² step matrix in stencil storage.
 func BenchmarkGalerkin400x400(b *testing.B) {
 	m := implicitStep(gridOpts{nx: 400, ny: 400, nine: true, dt: 10, seed: 1})
-	a, err := raw(m)
-	if err != nil {
-		b.Fatal(err)
-	}
-	st, ok := newStencil(a, []int{400, 400})
-	if !ok {
-		b.Fatal("not a stencil")
-	}
+	_, st := mustStencil(b, m, []int{400, 400})
 	p := newProlongation(st.shape)
 	for b.Loop() {
 		galerkin(st, p)
@@ -87,14 +73,7 @@ func BenchmarkGalerkin400x400(b *testing.B) {
 // BenchmarkSmoother400x400 lays out a 9-point 400² matrix for Gauss–Seidel.
 func BenchmarkSmoother400x400(b *testing.B) {
 	m := implicitStep(gridOpts{nx: 400, ny: 400, nine: true, dt: 10, seed: 1})
-	a, err := raw(m)
-	if err != nil {
-		b.Fatal(err)
-	}
-	st, ok := newStencil(a, []int{400, 400})
-	if !ok {
-		b.Fatal("not a stencil")
-	}
+	_, st := mustStencil(b, m, []int{400, 400})
 	for b.Loop() {
 		if _, err := newSmoother(st); err != nil {
 			b.Fatal(err)
@@ -124,11 +103,7 @@ func BenchmarkSweep400x400(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			m := implicitStep(gridOpts{nx: 400, ny: 400, nine: nine, dt: 10, seed: 1})
-			a, err := raw(m)
-			if err != nil {
-				b.Fatal(err)
-			}
-			st, _ := newStencil(a, []int{400, 400})
+			a, st := mustStencil(b, m, []int{400, 400})
 			sm, err := newSmoother(st)
 			if err != nil {
 				b.Fatal(err)
