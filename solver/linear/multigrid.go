@@ -15,7 +15,9 @@ import (
 // problems, and with constant R the coarse stencils stay within 3^d
 // neighbours. Smoothing is one forward Gauss–Seidel sweep before and one
 // backward sweep after the coarse correction; the coarsest level is solved
-// by band LU.
+// by band LU. A level whose Galerkin matrix would have a non-positive
+// diagonal (linear interpolation of a strongly convective level) is built
+// with constant interpolation instead, which keeps the sign structure.
 type multigrid struct {
 	levels []*mgLevel
 	coarse Solver
@@ -101,8 +103,9 @@ func (mg *multigrid) apply(z, r []float64) {
 func (mg *multigrid) cycle(l int, x, b []float64) {
 	lv := mg.levels[l]
 	if l == len(mg.levels)-1 {
-		// The band LU refines against its own residual; its errors are not
-		// the preconditioner's business (BiCGSTAB checks the true one).
+		// Band LU without refinement (NoRefine): its only errors are
+		// length mismatches, impossible here, and its rounding is not the
+		// preconditioner's business (BiCGSTAB checks the true residual).
 		_ = mg.coarse.Solve(x, b)
 		return
 	}
