@@ -75,7 +75,7 @@ func newMultigridStencil(st *stencil) (*multigrid, error) {
 			// Linear interpolation of a strongly convective level can give
 			// a coarse operator with a non-positive diagonal, on which the
 			// smoother diverges: aggregate (constant interpolation, which
-			// keeps the sign structure) from here on.
+			// keeps the sign structure) for this level.
 			pw.constant()
 			next = galerkin(st, pw)
 		}
