@@ -5,11 +5,9 @@ import (
 	"slices"
 )
 
-// Result summarizes an ensemble. Times are in the time units of the SDE
-// (one SGD or SGLD iteration is η of them); iterations count steps of the
-// simulated dynamics (Euler–Maruyama steps for SDE, iterations for SGD and
-// SGLD), so MeanIterations = MeanEscapeTime/DT.
-type Result struct {
+// Summary holds the fields of DESIGN §6 for one simulated escape: the
+// estimate of the mean escape time, its error and what it rests on.
+type Summary struct {
 	// Walkers is the number of walkers.
 	Walkers int `json:"walkers"`
 	// MeanEscapeTime is the estimate of the mean escape time τ: the sample
@@ -26,6 +24,14 @@ type Result struct {
 	Capped int `json:"capped"`
 	// DT is the step: Δt for SDE, η for SGD and SGLD.
 	DT float64 `json:"dt"`
+}
+
+// Result summarizes an ensemble. Times are in the time units of the SDE
+// (one SGD or SGLD iteration is η of them); iterations count steps of the
+// simulated dynamics (Euler–Maruyama steps for SDE, iterations for SGD and
+// SGLD), so MeanIterations = MeanEscapeTime/DT.
+type Result struct {
+	Summary
 
 	// Dynamics is sde, sgd or sgld.
 	Dynamics string `json:"dynamics"`
@@ -94,7 +100,7 @@ const z95 = 1.959963984540054
 func summarize(pl *plan, s *Settings, steps []int64, status []Status) *Result {
 	n := len(steps)
 	h := pl.h
-	r := &Result{Walkers: n, DT: h, Dynamics: pl.dyn.String(), Seed: s.Seed,
+	r := &Result{Summary: Summary{Walkers: n, DT: h}, Dynamics: pl.dyn.String(), Seed: s.Seed,
 		MaxTime: float64(pl.maxSteps) * h, Bridge: pl.bridge && (pl.interval || pl.planeU != nil),
 		Times: make([]float64, n), Status: status}
 	var sum, sumEsc float64

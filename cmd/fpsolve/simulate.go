@@ -20,12 +20,7 @@ import (
 // one when --from and --to pick a single transition; "transitions" holds
 // every transition simulated, each with the same fields and more.
 type simulateJSON struct {
-	Walkers        int     `json:"walkers"`
-	MeanEscapeTime float64 `json:"mean_escape_time"`
-	StdErr         float64 `json:"stderr"`
-	MeanIterations float64 `json:"mean_iterations"`
-	Capped         int     `json:"capped"`
-	DT             float64 `json:"dt"`
+	sde.Summary
 
 	Dynamics    string          `json:"dynamics"`
 	Seed        uint64          `json:"seed"`
@@ -222,8 +217,7 @@ transition, with its histogram and fit, in "transitions".`,
 				}
 			} else {
 				f := out.Transitions[0].Result
-				out.Walkers, out.MeanEscapeTime, out.StdErr = f.Walkers, f.MeanEscapeTime, f.StdErr
-				out.MeanIterations, out.Capped, out.DT = f.MeanIterations, f.Capped, f.DT
+				out.Summary = f.Summary
 			}
 			if set.Dynamics == sde.Minibatch && m.Data != nil {
 				out.Fisher = fisherReport(m.Data, crit, float64(set.Batch))
