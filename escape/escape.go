@@ -273,17 +273,27 @@ func measure(ctx context.Context, p Problem, s Settings, tr *Transition) {
 	// that end at b (the splitting probability, or committor). With two
 	// minima that fraction is 1.
 	prob := p.Base
-	targetB := target(p, s, a, b, k)
+	targetB, err := target(p, s, b, k)
+	if err != nil {
+		note("target", err)
+		return
+	}
 	prob.Sinks = []operators.Sink{targetB}
 	for m := range c.Minima {
 		if m == a || m == b {
 			continue
 		}
-		if km := linking(c, a, m); km >= 0 {
-			prob.Sinks = append(prob.Sinks, target(p, s, a, m, km))
-		} else {
-			prob.Sinks = append(prob.Sinks, target(p, Settings{Target: Basin}, a, m, -1))
+		other := Settings{Target: Basin}
+		km := linking(c, a, m)
+		if km >= 0 {
+			other = s
 		}
+		sink, err := target(p, other, m, km)
+		if err != nil {
+			note("target", err)
+			return
+		}
+		prob.Sinks = append(prob.Sinks, sink)
 	}
 	op, err := operators.Assemble(prob)
 	if err != nil {
@@ -418,7 +428,7 @@ func sinkMask(g *grid.Grid, s operators.Sink) []bool {
 }
 
 // target builds the absorbing set that stands for arrival at minimum b.
-func target(p Problem, s Settings, a, b, k int) operators.Sink {
+func target(p Problem, s Settings, b, k int) (operators.Sink, error) {
 	c := p.Critical
 	switch s.Target {
 	case Basin:
@@ -426,15 +436,15 @@ func target(p Problem, s Settings, a, b, k int) operators.Sink {
 		for i, l := range p.Basins.Labels {
 			cells[i] = l == b
 		}
-		return cells
+		return cells, nil
 	case Ball:
 		r := s.Radius
 		if r <= 0 {
 			r = 2 * maxH(p)
 		}
-		return operators.Ball{Center: c.Minima[b].X, Radius: r}
+		return operators.Ball{Center: c.Minima[b].X, Radius: r}, nil
 	}
-	return newBeyond(c.Minima[b].X, c.Saddles[k].X, b, p.Basins)
+	return operators.NewBeyond(c.Minima[b].X, c.Saddles[k].X, b, p.Basins)
 }
 
 func maxH(p Problem) float64 {

@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/fpsolve/fpsolve/landscape"
+	"github.com/fpsolve/fpsolve/operators"
 )
 
 // Target is the absorbing set that ends a walker: arrival at the minimum it
@@ -35,32 +36,6 @@ type Interval struct{ Lo, Hi float64 }
 func (v Interval) Contains(x []float64) bool { return x[0] >= v.Lo && x[0] <= v.Hi }
 
 func (v Interval) String() string { return fmt.Sprintf("[%.6g, %.6g]", v.Lo, v.Hi) }
-
-// Beyond is the part of the basin of minimum Label on the far side of the
-// minimum as seen from the saddle: {x : (x − P)·U ≥ 0, Basins.Of(x) = Label},
-// P the minimum and U the unit vector from the saddle to it. It is the
-// default escape target of package escape.
-type Beyond struct {
-	P, U   []float64
-	Label  int
-	Basins *landscape.BasinMap
-}
-
-// Contains reports whether x is in basin Label and beyond its minimum.
-func (b *Beyond) Contains(x []float64) bool {
-	s := 0.0
-	for k := range x {
-		s += (x[k] - b.P[k]) * b.U[k]
-	}
-	return s >= 0 && b.Basins.Of(x) == b.Label
-}
-
-// Plane returns P and U.
-func (b *Beyond) Plane() (p, u []float64) { return b.P, b.U }
-
-func (b *Beyond) String() string {
-	return fmt.Sprintf("basin %d beyond its minimum %v", b.Label, b.P)
-}
 
 // Basin is the whole basin of minimum Label. Its boundary is not a plane,
 // so escape times carry the O(√Δt) bias of monitoring at the steps.
@@ -99,7 +74,8 @@ func (b *Ball) String() string {
 type TargetKind int
 
 const (
-	// TargetBeyond is the part of basin b beyond its minimum (see Beyond);
+	// TargetBeyond is the part of basin b beyond its minimum
+	// (operators.Beyond);
 	// in 1-D the half-line from the minimum to the end of its basin.
 	TargetBeyond TargetKind = iota
 	// TargetBasin is the whole basin of b.
@@ -173,23 +149,8 @@ func NewTarget(k TargetKind, c *landscape.Critical, basins *landscape.BasinMap, 
 		}
 		return &Basin{Label: b, Basins: basins}, nil
 	}
-	if basins == nil {
-		return nil, errors.New("sde: the beyond target needs the basin map")
-	}
-	u := make([]float64, d)
-	n := 0.0
-	for i := range u {
-		u[i] = xb[i] - c.Saddles[s].X[i]
-		n += u[i] * u[i]
-	}
-	n = math.Sqrt(n)
-	if n == 0 {
-		return nil, errors.New("sde: the saddle coincides with the minimum")
-	}
-	for i := range u {
-		u[i] /= n
-	}
-	return &Beyond{P: xb, U: u, Label: b, Basins: basins}, nil
+	// Beyond: the operators' sink, whose Plane gives the bridge test.
+	return operators.NewBeyond(xb, c.Saddles[s].X, b, basins)
 }
 
 // basinInterval returns the one-dimensional basin around x: the interval

@@ -29,11 +29,7 @@ func newPDEEscape(ctx context.Context, m *scenario.Model, kind sde.TargetKind, r
 	if err != nil {
 		return &pdeEscape{err: err}
 	}
-	tk, err := escape.ParseTarget(kind.String())
-	if err != nil {
-		return &pdeEscape{err: err}
-	}
-	res, err := escape.Analyze(ctx, p, escape.Settings{Target: tk, Radius: radius, SkipSurvival: true, SkipSpectral: true})
+	res, err := escape.Analyze(ctx, p, escape.Settings{Target: kind, Radius: radius, SkipSurvival: true, SkipSpectral: true})
 	return &pdeEscape{res: res, err: err}
 }
 
