@@ -150,7 +150,7 @@ func TestDeterministicAcrossWorkers(t *testing.T) {
 		Loss:      quadratic2{},
 		Diffusion: mustMatrix(t, [][]float64{{0.3, 0.1}, {0.1, 0.2}}),
 		Walls:     []sde.Wall{{Lo: -2, Hi: 2}, {Lo: -2, Hi: 2, Low: grid.Absorbing, High: grid.Reflecting}},
-		Target:    &sde.Ball{Center: []float64{1, 1}, Radius: 0.3},
+		Target:    operators.Ball{Center: []float64{1, 1}, Radius: 0.3},
 		Start:     []float64{0, 0},
 	}
 	for _, p := range []sde.Problem{p1, p2} {

@@ -49,26 +49,6 @@ func (b *Basin) Contains(x []float64) bool { return b.Basins.Of(x) == b.Label }
 
 func (b *Basin) String() string { return fmt.Sprintf("basin %d", b.Label) }
 
-// Ball is the closed ball |x − Center| ≤ Radius.
-type Ball struct {
-	Center []float64
-	Radius float64
-}
-
-// Contains reports whether |x − Center| ≤ Radius.
-func (b *Ball) Contains(x []float64) bool {
-	s := 0.0
-	for k := range x {
-		d := x[k] - b.Center[k]
-		s += d * d
-	}
-	return s <= b.Radius*b.Radius
-}
-
-func (b *Ball) String() string {
-	return fmt.Sprintf("ball of radius %.4g around %v", b.Radius, b.Center)
-}
-
 // TargetKind selects the set that defines arrival at minimum b; the kinds
 // are those of package escape.
 type TargetKind int
@@ -142,7 +122,7 @@ func NewTarget(k TargetKind, c *landscape.Critical, basins *landscape.BasinMap, 
 	}
 	switch k {
 	case TargetBall:
-		return &Ball{Center: xb, Radius: radius}, nil
+		return operators.Ball{Center: xb, Radius: radius}, nil
 	case TargetBasin:
 		if basins == nil {
 			return nil, errors.New("sde: a basin target needs the basin map")
