@@ -425,22 +425,12 @@ func massRatio(q Point) (float64, bool) {
 	if st == nil || len(st.Basins) < 2 {
 		return 0, false
 	}
-	flat, sharp := -1, -1
-	var dFlat, dSharp float64
-	for i, b := range st.Basins {
-		d := 1.0
-		for _, l := range b.Eigenvalues {
-			d *= l
-		}
-		if flat < 0 || d < dFlat {
-			flat, dFlat = i, d
-		}
-		if sharp < 0 || d > dSharp {
-			sharp, dSharp = i, d
-		}
+	flat, sharp, ok := flatSharp(st.Basins)
+	if !ok {
+		return 0, false
 	}
 	r := st.Basins[flat].Mass / st.Basins[sharp].Mass
-	return r, flat != sharp && r > 0 && finite(r)
+	return r, r > 0 && finite(r)
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
