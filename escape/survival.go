@@ -3,6 +3,7 @@ package escape
 import (
 	"context"
 	"fmt"
+	"github.com/fpsolve/fpsolve/internal/linefit"
 	"math"
 
 	"github.com/fpsolve/fpsolve/operators"
@@ -73,7 +74,10 @@ func survival(ctx context.Context, op *operators.Operator, x0, std []float64, ta
 	if len(xs) < 3 {
 		return nil, fmt.Errorf("survival: too few samples in the fit window")
 	}
-	slope, icpt := lineFit(xs, ys)
+	slope, icpt, ok := linefit.Line(xs, ys)
+	if !ok {
+		return nil, fmt.Errorf("survival: the fit window holds a single time")
+	}
 	fit.Rate = -trbdf2Inverse(math.Exp(slope*dt)) / dt
 	fit.Points = len(xs)
 	ss := 0.0
@@ -108,23 +112,4 @@ func trbdf2Inverse(rho float64) float64 {
 		}
 	}
 	return (lo + hi) / 2
-}
-
-// lineFit returns the least-squares slope and intercept of y against x.
-func lineFit(x, y []float64) (slope, intercept float64) {
-	n := float64(len(x))
-	var mx, my float64
-	for i := range x {
-		mx += x[i]
-		my += y[i]
-	}
-	mx /= n
-	my /= n
-	var sxx, sxy float64
-	for i := range x {
-		sxx += (x[i] - mx) * (x[i] - mx)
-		sxy += (x[i] - mx) * (y[i] - my)
-	}
-	slope = sxy / sxx
-	return slope, my - slope*mx
 }

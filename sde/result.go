@@ -1,6 +1,7 @@
 package sde
 
 import (
+	"github.com/fpsolve/fpsolve/internal/linefit"
 	"math"
 	"slices"
 )
@@ -171,29 +172,20 @@ func (r *Result) fit() {
 	}
 	slices.Sort(ts)
 	n := float64(r.Walkers)
-	var sx, sy, sxx, sxy, m float64
+	var xs, ys []float64
 	for j, t := range ts {
 		s := (n - float64(j+1)) / n
 		if s > 0.9 || s < 0.02 {
 			continue
 		}
-		y := math.Log(s)
-		sx += t
-		sy += y
-		sxx += t * t
-		sxy += t * y
-		m++
+		xs = append(xs, t)
+		ys = append(ys, math.Log(s))
 	}
-	if m < 5 {
+	if len(xs) < 5 {
 		return
 	}
-	den := m*sxx - sx*sx
-	if den <= 0 {
-		return
-	}
-	slope := (m*sxy - sx*sy) / den
-	icpt := (sy - slope*sx) / m
-	if slope >= 0 {
+	slope, icpt, ok := linefit.Line(xs, ys)
+	if !ok || slope >= 0 {
 		return
 	}
 	r.Rate = -slope
