@@ -3,9 +3,9 @@ package escape
 import (
 	"context"
 	"fmt"
-	"github.com/fpsolve/fpsolve/internal/linefit"
 	"math"
 
+	"github.com/fpsolve/fpsolve/internal/linefit"
 	"github.com/fpsolve/fpsolve/operators"
 	"github.com/fpsolve/fpsolve/solver"
 	"github.com/fpsolve/fpsolve/solver/linear"

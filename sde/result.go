@@ -1,9 +1,10 @@
 package sde
 
 import (
-	"github.com/fpsolve/fpsolve/internal/linefit"
 	"math"
 	"slices"
+
+	"github.com/fpsolve/fpsolve/internal/linefit"
 )
 
 // Summary holds the fields of DESIGN §6 for one simulated escape: the
