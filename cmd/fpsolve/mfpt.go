@@ -48,7 +48,7 @@ other.`,
 			g := m.Grid
 			var start []float64
 			if from != "" {
-				if start, err = parsePoint(from, g); err != nil {
+				if start, err = parsePoint("--from", from, g); err != nil {
 					return err
 				}
 			}
@@ -166,23 +166,23 @@ func basinTransitions(m *scenario.Model, result func(tau, x []float64) mfptResul
 	return out, nil
 }
 
-// parsePoint parses "x,y,z" for the grid's dimension and checks it lies in
-// the domain.
-func parsePoint(s string, g *grid.Grid) ([]float64, error) {
+// parsePoint parses the value s of flag ("x,y,z") for the grid's
+// dimension and checks it lies in the domain.
+func parsePoint(flag, s string, g *grid.Grid) ([]float64, error) {
 	parts := strings.Split(s, ",")
 	if len(parts) != g.Dim() {
-		return nil, usagef("--from %q has %d coordinates; the domain has %d axes", s, len(parts), g.Dim())
+		return nil, usagef("%s %q has %d coordinates; the domain has %d axes", flag, s, len(parts), g.Dim())
 	}
 	x := make([]float64, len(parts))
 	for i, p := range parts {
 		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
 		if err != nil {
-			return nil, usagef("--from %q: coordinate %d is not a number", s, i+1)
+			return nil, usagef("%s %q: coordinate %d is not a number", flag, s, i+1)
 		}
 		x[i] = v
 	}
 	if !g.Contains(x) {
-		return nil, usagef("--from %v lies outside the domain", x)
+		return nil, usagef("%s %v lies outside the domain", flag, x)
 	}
 	return x, nil
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -132,7 +131,7 @@ transition, with its histogram and fit, in "transitions".`,
 			}
 			var startX []float64
 			if start != "" {
-				if startX, err = parseStart(start, m); err != nil {
+				if startX, err = parsePoint("--start", start, m.Grid); err != nil {
 					return err
 				}
 			}
@@ -277,27 +276,6 @@ func simulateSettings(m *scenario.Model) (sde.Settings, error) {
 		}
 	}
 	return set, nil
-}
-
-// parseStart parses --start x[,y[,z]].
-func parseStart(s string, m *scenario.Model) ([]float64, error) {
-	g := m.Grid
-	parts := strings.Split(s, ",")
-	if len(parts) != g.Dim() {
-		return nil, usagef("--start %q has %d coordinates; the domain has %d axes", s, len(parts), g.Dim())
-	}
-	x := make([]float64, len(parts))
-	for i, p := range parts {
-		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil {
-			return nil, usagef("--start %q: coordinate %d is not a number", s, i+1)
-		}
-		x[i] = v
-	}
-	if !g.Contains(x) {
-		return nil, usagef("--start %v lies outside the domain", x)
-	}
-	return x, nil
 }
 
 // printSimulation writes the human-readable summary of one transition.
