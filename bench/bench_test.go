@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/fpsolve/fpsolve/operators"
 	"github.com/fpsolve/fpsolve/scenario"
 	"github.com/fpsolve/fpsolve/solver"
 	"github.com/fpsolve/fpsolve/solver/linear"
@@ -20,6 +21,21 @@ func model(b testing.TB, name string) *scenario.Model {
 		b.Fatal(err)
 	}
 	return m
+}
+
+// assembled returns the model of the named case, its generator and its
+// initial density.
+func assembled(b *testing.B, name string) (*scenario.Model, *operators.Operator, []float64) {
+	m := model(b, name)
+	op, err := m.Operator()
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := m.Initial()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return m, op, p
 }
 
 // report attaches the case's target (seconds) and its floor: the bytes one
@@ -93,15 +109,7 @@ func BenchmarkEvolve2D200x200(b *testing.B) { evolve(b, "evolve-2d", 1) }
 // step times one implicit step including the linear-solver set-up (the
 // generator is assembled once, outside the loop, as a run does).
 func step(b *testing.B, name string, target float64) {
-	m := model(b, name)
-	op, err := m.Operator()
-	if err != nil {
-		b.Fatal(err)
-	}
-	p0, err := m.Initial()
-	if err != nil {
-		b.Fatal(err)
-	}
+	m, op, p0 := assembled(b, name)
 	p := make([]float64, len(p0))
 	for b.Loop() {
 		copy(p, p0)
@@ -140,15 +148,7 @@ func BenchmarkFloorTriad(b *testing.B) {
 // BenchmarkFloorMatVec1000x1000 is one product with the generator of the
 // 10⁶-cell step case (CSR, 5 points per row).
 func BenchmarkFloorMatVec1000x1000(b *testing.B) {
-	m := model(b, "step-1000")
-	op, err := m.Operator()
-	if err != nil {
-		b.Fatal(err)
-	}
-	p, err := m.Initial()
-	if err != nil {
-		b.Fatal(err)
-	}
+	_, op, p := assembled(b, "step-1000")
 	y := make([]float64, len(p))
 	b.SetBytes(int64(12*op.A.NNZ() + 16*len(p)))
 	for b.Loop() {
