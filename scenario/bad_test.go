@@ -116,24 +116,11 @@ func TestBadScenarios(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var (
-				s   *Scenario
-				err error
-			)
-			if c.yaml != "" {
-				s, err = Parse([]byte(c.yaml))
-			} else {
-				s = Default()
+			yaml := c.yaml
+			if yaml == "" {
+				yaml = string(defaultYAML)
 			}
-			for _, a := range c.set {
-				if err != nil {
-					break
-				}
-				err = s.Set(a)
-			}
-			if err == nil {
-				err = s.Validate()
-			}
+			err := parseSetValidate(yaml, c.set)
 			if err == nil {
 				t.Fatal("accepted")
 			}
@@ -159,4 +146,20 @@ func hasPath(ps Problems, path string) bool {
 		}
 	}
 	return false
+}
+
+// parseSetValidate parses yaml, applies the --set arguments and validates,
+// stopping at the first error.
+func parseSetValidate(yaml string, sets []string) error {
+	s, err := Parse([]byte(yaml))
+	for _, a := range sets {
+		if err != nil {
+			return err
+		}
+		err = s.Set(a)
+	}
+	if err != nil {
+		return err
+	}
+	return s.Validate()
 }

@@ -54,16 +54,7 @@ targets: [{box: [[0, 1], [0.4, 0.6]]}]
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s, err := Parse([]byte(c.yaml))
-			for _, a := range c.set {
-				if err != nil {
-					break
-				}
-				err = s.Set(a)
-			}
-			if err == nil {
-				err = s.Validate()
-			}
+			err := parseSetValidate(c.yaml, c.set)
 			if c.path == "" {
 				if err != nil {
 					t.Fatalf("refused: %v", err)
