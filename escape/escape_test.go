@@ -2,50 +2,22 @@ package escape_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"testing"
 
 	"github.com/fpsolve/fpsolve/escape"
+	"github.com/fpsolve/fpsolve/internal/reference"
 	"github.com/fpsolve/fpsolve/scenario"
 )
 
-type reference struct {
-	White []struct {
-		Tilt, T, AToC, CToA, Lambda0, Lambda1 float64
-	}
-	SGDLocal []struct {
-		Tilt, Eta, B, AToC, CToA, Lambda0, Lambda1, S, SExp, TauHalf, DPhi, Laplace float64
-	}
-	FlatSharp struct{ Beta, T, MFPT, EKFlat float64 }
-}
-
-// loadReference reads testdata/reference.json (copied from shared/reference).
-func loadReference(t *testing.T) reference {
-	b, err := os.ReadFile("testdata/reference.json")
+// loadReference returns the shared reference values.
+func loadReference(t *testing.T) *reference.Values {
+	t.Helper()
+	r, err := reference.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var raw struct {
-		White []map[string]float64 `json:"white"`
-		SGD   []map[string]float64 `json:"sgd_local"`
-		FS    map[string]float64   `json:"flat_sharp"`
-	}
-	if err := json.Unmarshal(b, &raw); err != nil {
-		t.Fatal(err)
-	}
-	var r reference
-	for _, m := range raw.White {
-		r.White = append(r.White, struct{ Tilt, T, AToC, CToA, Lambda0, Lambda1 float64 }{m["tilt"], m["T"], m["a_to_c"], m["c_to_a"], m["lambda0_at_c"], m["lambda1"]})
-	}
-	for _, m := range raw.SGD {
-		r.SGDLocal = append(r.SGDLocal, struct {
-			Tilt, Eta, B, AToC, CToA, Lambda0, Lambda1, S, SExp, TauHalf, DPhi, Laplace float64
-		}{m["tilt"], m["eta"], m["B"], m["a_to_c"], m["c_to_a"], m["lambda0_at_c"], m["lambda1"], m["s"], m["s_exp"], m["tau_half"], m["dphi"], m["laplace"]})
-	}
-	r.FlatSharp.Beta, r.FlatSharp.T, r.FlatSharp.MFPT, r.FlatSharp.EKFlat = raw.FS["beta"], raw.FS["T"], raw.FS["mfpt"], raw.FS["ek_rate_flat"]
 	return r
 }
 

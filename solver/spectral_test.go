@@ -42,7 +42,7 @@ func TestSpectralGapReference(t *testing.T) {
 		}
 	}
 	for _, c := range ref.White {
-		check(fmt.Sprintf("white tilt=%g T=%g", c.Tilt, c.T), operators.Problem{Grid: g, Loss: testloss.DoubleWell(c.Tilt), Diffusion: operators.White{D: 1, T: c.T}}, c.Lamb1)
+		check(fmt.Sprintf("white tilt=%g T=%g", c.Tilt, c.T), operators.Problem{Grid: g, Loss: testloss.DoubleWell(c.Tilt), Diffusion: operators.White{D: 1, T: c.T}}, c.Lambda1)
 	}
 	for _, c := range ref.SGDLocal {
 		check(fmt.Sprintf("sgd-local tilt=%g B=%g", c.Tilt, c.B), operators.Problem{Grid: g, Loss: testloss.DoubleWell(c.Tilt), Diffusion: sgdLocal(t, c.Tilt, c.Eta, c.B, c.LA, c.LB, c.LC, c.HA, c.HB, c.HC, c.XB)}, c.Lambda1)
@@ -54,8 +54,8 @@ func TestSpectralGapReference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rel := math.Abs(lam/c.Lamb1 - 1); !(rel <= 1e-3) {
-		t.Errorf("general path: λ₁ = %.8g, want %.8g", lam, c.Lamb1)
+	if rel := math.Abs(lam/c.Lambda1 - 1); !(rel <= 1e-3) {
+		t.Errorf("general path: λ₁ = %.8g, want %.8g", lam, c.Lambda1)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/fpsolve/fpsolve/export"
+	"github.com/fpsolve/fpsolve/internal/reference"
 )
 
 // fpsolve runs the command line in-process and returns exit status, stdout
@@ -129,7 +130,7 @@ func TestCriticalJSON(t *testing.T) {
 
 // TestStationaryJSON checks the §6 fields and the white-noise basin masses
 // against shared/reference/1d_white_noise.json (tilt 0.1, T = 0.1: mass
-// left of the saddle 0.9137…, copied in solver/testdata/reference.json).
+// left of the saddle 0.9137…, internal/reference).
 func TestStationaryJSON(t *testing.T) {
 	path := writeScenario(t, `
 landscape: {builtin: double-well, params: {tilt: 0.1}}
@@ -160,19 +161,13 @@ output: {formats: []}
 
 // loadWhiteMassLeft reads the reference mass left of the saddle.
 func loadWhiteMassLeft(t *testing.T, tilt, temp float64) float64 {
-	b, err := os.ReadFile("../../solver/testdata/reference.json")
+	ref, err := reference.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ref struct {
-		White []map[string]float64 `json:"white"`
-	}
-	if err := json.Unmarshal(b, &ref); err != nil {
-		t.Fatal(err)
-	}
 	for _, c := range ref.White {
-		if c["tilt"] == tilt && c["T"] == temp {
-			return c["mass_left"]
+		if c.Tilt == tilt && c.T == temp {
+			return c.MassLeft
 		}
 	}
 	t.Fatalf("no reference case tilt=%g T=%g", tilt, temp)
