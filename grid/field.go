@@ -15,22 +15,29 @@ func (g *Grid) Mass(p []float64) float64 {
 // returns the mass ∫P. dst is left zero when the mass is zero.
 func (g *Grid) Mean(dst, p []float64) float64 {
 	d := g.Dim()
-	for k := range dst[:d] {
-		dst[k] = 0
-	}
+	dst = dst[:d]
+	clear(dst)
 	var mass float64
-	x := make([]float64, d)
-	g.eachCenter(len(p), x, func(c int) {
-		v := p[c]
-		mass += v
-		for k := range x {
-			dst[k] += v * x[k]
+	g.eachRow(p, func(row []float64, y []float64) {
+		// Per row: Σ p and Σ p·x along the first axis; the other
+		// coordinates are constant on the row.
+		var s0, s1 float64
+		xs := g.centers[0][:len(row)]
+		for i, v := range row {
+			s0 += v
+			s1 += v * xs[i]
+		}
+		mass += s0
+		dst[0] += s1
+		for k := 1; k < d; k++ {
+			dst[k] += s0 * y[k]
 		}
 	})
 	if mass == 0 {
+		clear(dst)
 		return 0
 	}
-	for k := range dst[:d] {
+	for k := range dst {
 		dst[k] /= mass
 	}
 	return mass * g.vol
@@ -41,25 +48,38 @@ func (g *Grid) Mean(dst, p []float64) float64 {
 // The values are treated as point values at cell centres (the midpoint
 // rule), which is what the exponentially fitted scheme computes: for a
 // smooth density that decays at the walls the midpoint rule is accurate
-// beyond every power of h.
+// beyond every power of h. The second pass sums centred products (no
+// cancellation for a narrow density far from the origin).
 func (g *Grid) Covariance(dst, mean, p []float64) float64 {
 	d := g.Dim()
 	mass := g.Mean(mean, p)
-	for i := range dst[:d*d] {
-		dst[i] = 0
-	}
+	dst = dst[:d*d]
+	clear(dst)
 	if mass == 0 {
 		return 0
 	}
-	x := make([]float64, d)
+	dy := make([]float64, d)
 	var w float64
-	g.eachCenter(len(p), x, func(c int) {
-		v := p[c]
-		w += v
-		for i := 0; i < d; i++ {
-			xi := x[i] - mean[i]
-			for j := 0; j <= i; j++ {
-				dst[i*d+j] += v * xi * (x[j] - mean[j])
+	g.eachRow(p, func(row []float64, y []float64) {
+		// Per row, with u = x − μ₀ along the first axis: Σ p, Σ p·u and
+		// Σ p·u²; the cross terms follow from the constant coordinates.
+		var s0, s1, s2 float64
+		xs := g.centers[0][:len(row)]
+		m0 := mean[0]
+		for i, v := range row {
+			u := xs[i] - m0
+			vu := v * u
+			s0 += v
+			s1 += vu
+			s2 += vu * u
+		}
+		w += s0
+		dst[0] += s2
+		for k := 1; k < d; k++ {
+			dy[k] = y[k] - mean[k]
+			dst[k*d] += s1 * dy[k]
+			for j := 1; j <= k; j++ {
+				dst[k*d+j] += s0 * dy[k] * dy[j]
 			}
 		}
 	})
@@ -72,30 +92,27 @@ func (g *Grid) Covariance(dst, mean, p []float64) float64 {
 	return mass
 }
 
-// eachCenter calls f(c) for the cells c = 0, …, n−1 in order with x set to
-// the centre of c (as Center computes it, from per-axis tables instead of
-// divisions).
-func (g *Grid) eachCenter(n int, x []float64, f func(c int)) {
+// eachRow calls f for every line of cells along the first axis of the
+// density p (len Len()), in order, with the line's values and y holding the
+// centre coordinates of the line on the other axes (y[0] is unused).
+func (g *Grid) eachRow(p []float64, f func(row, y []float64)) {
 	d := g.Dim()
-	tables := make([][]float64, d)
-	for k := range tables {
-		tables[k] = make([]float64, g.axes[k].N)
-		for i := range tables[k] {
-			tables[k][i] = g.CenterCoord(k, i)
-		}
-		x[k] = tables[k][0]
-	}
+	nx := g.axes[0].N
+	y := make([]float64, d)
 	idx := make([]int, d)
-	for c := range n {
-		f(c)
-		for k := range d {
+	for k := 1; k < d; k++ {
+		y[k] = g.centers[k][0]
+	}
+	for lo := 0; lo+nx <= len(p); lo += nx {
+		f(p[lo:lo+nx], y)
+		for k := 1; k < d; k++ {
 			idx[k]++
-			if idx[k] < len(tables[k]) {
-				x[k] = tables[k][idx[k]]
+			if idx[k] < g.axes[k].N {
+				y[k] = g.centers[k][idx[k]]
 				break
 			}
 			idx[k] = 0
-			x[k] = tables[k][0]
+			y[k] = g.centers[k][0]
 		}
 	}
 }

@@ -25,6 +25,7 @@ type Grid struct {
 	strides []int
 	n       int
 	vol     float64
+	centers [][]float64 // centers[k][i]: CenterCoord(k, i)
 }
 
 // New returns the grid with the given axes. It returns an error if there are
@@ -57,6 +58,13 @@ func New(axes ...Axis) (*Grid, error) {
 		g.n *= a.N
 		g.h[k] = (a.Hi - a.Lo) / float64(a.N)
 		g.vol *= g.h[k]
+	}
+	g.centers = make([][]float64, len(axes))
+	for k, a := range axes {
+		g.centers[k] = make([]float64, a.N)
+		for i := range a.N {
+			g.centers[k][i] = g.CenterCoord(k, i)
+		}
 	}
 	return g, nil
 }

@@ -2,6 +2,7 @@ package grid
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -100,5 +101,88 @@ func TestInterpolateLinear(t *testing.T) {
 		if got, want := g.Interpolate(v, x), f(x); !(math.Abs(got-want) <= 1e-13) {
 			t.Errorf("Interpolate(%v) = %g, want %g", x, got, want)
 		}
+	}
+}
+
+// TestMomentsDirect compares Mean and Covariance on 1-, 2- and 3-D grids
+// with random densities against the definition summed cell by cell with
+// Center, including a narrow density far from the origin (where raw
+// moments would cancel).
+func TestMomentsDirect(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(3, 4))
+	for _, tc := range []struct {
+		name string
+		axes []Axis
+	}{
+		{"1-D", []Axis{{Lo: -2, Hi: 3, N: 17}}},
+		{"2-D", []Axis{{Lo: -2, Hi: 3, N: 9}, {Lo: 0, Hi: 1, N: 6}}},
+		{"3-D", []Axis{{Lo: -2, Hi: 3, N: 5}, {Lo: 0, Hi: 1, N: 4}, {Lo: -1, Hi: 0, N: 7}}},
+		{"far", []Axis{{Lo: 1e6, Hi: 1e6 + 1e-3, N: 8}, {Lo: -5e5, Hi: -5e5 + 1e-3, N: 5}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g, err := New(tc.axes...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, n := g.Dim(), g.Len()
+			p := make([]float64, n)
+			for c := range p {
+				p[c] = rnd.Float64()
+			}
+			// The definition, two passes over Center.
+			x := make([]float64, d)
+			wantMean, wantCov := make([]float64, d), make([]float64, d*d)
+			var mass float64
+			for c, v := range p {
+				g.Center(c, x)
+				mass += v
+				for k := range x {
+					wantMean[k] += v * x[k]
+				}
+			}
+			for k := range wantMean {
+				wantMean[k] /= mass
+			}
+			for c, v := range p {
+				g.Center(c, x)
+				for i := range d {
+					for j := range d {
+						wantCov[i*d+j] += v * (x[i] - wantMean[i]) * (x[j] - wantMean[j]) / mass
+					}
+				}
+			}
+			mean, cov := make([]float64, d), make([]float64, d*d)
+			if m, want := g.Covariance(cov, mean, p), mass*g.CellVolume(); !(math.Abs(m-want) <= 1e-14*want) {
+				t.Errorf("mass %g, want %g", m, want)
+			}
+			for k := range mean {
+				if !(math.Abs(mean[k]-wantMean[k]) <= 1e-14*math.Max(1, math.Abs(wantMean[k]))) {
+					t.Errorf("mean[%d] = %.17g, want %.17g", k, mean[k], wantMean[k])
+				}
+			}
+			scale := math.Abs(wantCov[0])
+			for i := range d {
+				scale = math.Max(scale, math.Abs(wantCov[i*d+i]))
+			}
+			for i := range wantCov {
+				if !(math.Abs(cov[i]-wantCov[i]) <= 1e-12*scale) {
+					t.Errorf("cov[%d] = %.17g, want %.17g", i, cov[i], wantCov[i])
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkCovariance200x200 is the moments `fpsolve run` records at every
+// output of a 200×200 run.
+func BenchmarkCovariance200x200(b *testing.B) {
+	g, _ := New(Axis{Lo: -2, Hi: 2, N: 200}, Axis{Lo: -2, Hi: 2, N: 200})
+	p := make([]float64, g.Len())
+	for c := range p {
+		p[c] = float64(c % 7)
+	}
+	mean, cov := make([]float64, 2), make([]float64, 4)
+	for b.Loop() {
+		g.Covariance(cov, mean, p)
 	}
 }
