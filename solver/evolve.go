@@ -158,8 +158,14 @@ func Evolve(ctx context.Context, op *operators.Operator, p []float64, t0 float64
 			p[i] = 0
 		}
 	}
-	e.f0 = make([]float64, n)
-	linear.MulVec(e.f0, e.a, p)
+	e.prepare()
+	if s.Adaptive || s.Scheme == CrankNicolson || s.Scheme == TRBDF2 {
+		// A·P at the start of the step: the rates of the Hermite output,
+		// the explicit half of Crank–Nicolson and TR-BDF2's first stage.
+		e.needF = true
+		e.f0 = make([]float64, n)
+		e.mulA(e.f0, p)
+	}
 	if r := s.Restart; r != nil {
 		if err := e.restart(r, t0); err != nil {
 			return st, err
@@ -410,8 +416,8 @@ type evolver struct {
 	factors  int
 	name     string
 	diagMax  float64        // max|Aᵢᵢ|, once computed
-	shifts   *linear.Shifts // A in stencil storage for iterative steps
-	noShifts bool           // A is not a stencil matrix (periodic faces)
+	shifts   *linear.Shifts // A in stencil storage for iterative steps (or nil)
+	needF    bool           // whether steps keep f0, f1
 
 	f0, f1    []float64 // A·P at the start and end of the current step
 	prev      []float64 // BDF2: the previous density
@@ -457,12 +463,6 @@ func (e *evolver) solver(c float64) (linear.Solver, error) {
 		// generator that is not Markov, to the automatic direct choice).
 		set, why := e.iterative(c)
 		var it linear.Solver
-		if e.shifts == nil && !e.noShifts {
-			// A on coefficient arrays once per run; each step size only
-			// rescales them.
-			e.shifts, _ = linear.NewShifts(e.a, set.Shape)
-			e.noShifts = e.shifts == nil
-		}
 		if e.shifts != nil {
 			it, err = e.shifts.Solver(c, set)
 		} else {
@@ -491,9 +491,13 @@ func (e *evolver) buffers() {
 	if e.rhs == nil {
 		e.rhs = make([]float64, e.n)
 		e.stg = make([]float64, e.n)
-		e.f1 = make([]float64, e.n)
-		e.est = make([]float64, e.n)
-		e.fest = make([]float64, e.n)
+		if e.needF {
+			e.f1 = make([]float64, e.n)
+		}
+		if e.settings.Adaptive {
+			e.est = make([]float64, e.n)
+			e.fest = make([]float64, e.n)
+		}
 	}
 }
 
@@ -512,10 +516,10 @@ func (e *evolver) step(next, p []float64, h float64) (float64, error) {
 		if err := m.Solve(next, p); err != nil {
 			return 0, fmt.Errorf("solver: backward Euler step: %w", err)
 		}
-		linear.MulVec(e.f1, e.a, next)
 		if !s.Adaptive {
 			return 0, nil
 		}
+		e.mulA(e.f1, next)
 		// Local error ≈ (h/2)(f₁ − f₀), filtered by the stage matrix.
 		for i := range e.est {
 			e.est[i] = 0.5 * h * (e.f1[i] - e.f0[i])
@@ -533,7 +537,7 @@ func (e *evolver) step(next, p []float64, h float64) (float64, error) {
 		if err := m.Solve(next, e.rhs); err != nil {
 			return 0, fmt.Errorf("solver: Crank–Nicolson step: %w", err)
 		}
-		linear.MulVec(e.f1, e.a, next)
+		e.mulA(e.f1, next)
 		return 0, nil
 	case BDF2:
 		if e.prev == nil {
@@ -561,7 +565,9 @@ func (e *evolver) step(next, p []float64, h float64) (float64, error) {
 				return 0, fmt.Errorf("solver: BDF2 step: %w", err)
 			}
 		}
-		linear.MulVec(e.f1, e.a, next)
+		if e.needF {
+			e.mulA(e.f1, next)
+		}
 		return 0, nil
 	}
 	// TR-BDF2.
@@ -585,14 +591,14 @@ func (e *evolver) step(next, p []float64, h float64) (float64, error) {
 	if err := m.Solve(next, e.rhs); err != nil {
 		return 0, fmt.Errorf("solver: TR-BDF2 BDF2 stage: %w", err)
 	}
-	linear.MulVec(e.f1, e.a, next)
+	e.mulA(e.f1, next)
 	if !s.Adaptive {
 		return 0, nil
 	}
 	// Embedded estimate (Bank et al.; Hosea & Shampine):
 	// err = 2k·h·[f₀/γ − f*/(γ(1−γ)) + f₁/(1−γ)], k = (−3γ² + 4γ − 2)/(12(2 − γ)).
 	fs := e.fest
-	linear.MulVec(fs, e.a, e.stg)
+	e.mulA(fs, e.stg)
 	k := (-3*g*g + 4*g - 2) / (12 * (2 - g))
 	for i := range e.est {
 		e.est[i] = 2 * k * h * (e.f0[i]/g - fs[i]/(g*(1-g)) + e.f1[i]/(1-g))
@@ -629,7 +635,9 @@ func (e *evolver) accept(p []float64, h float64) {
 		}
 		copy(e.prev, p)
 	}
-	e.f0, e.f1 = e.f1, e.f0
+	if e.needF {
+		e.f0, e.f1 = e.f1, e.f0
+	}
 	e.prevDT = h
 }
 
@@ -664,8 +672,28 @@ func (e *evolver) shape() []int {
 // on the 200×200 benchmark: about 10–20).
 const mgDominance = 16
 
+// prepare converts A to stencil storage once per run when implicit steps
+// will try the iterative solvers (each step size then only rescales it).
+func (e *evolver) prepare() {
+	if e.settings.Linear.Method == linear.Auto && e.op.Grid.Dim() >= 2 && e.n >= iterativeStepCells {
+		e.shifts, _ = linear.NewShifts(e.a, e.shape())
+	}
+}
+
+// mulA sets dst = A·x.
+func (e *evolver) mulA(dst, x []float64) {
+	if e.shifts != nil {
+		e.shifts.MulVec(dst, x)
+		return
+	}
+	linear.MulVec(dst, e.a, x)
+}
+
 // maxDiag returns max|Aᵢᵢ| of the generator (cached).
 func (e *evolver) maxDiag() float64 {
+	if e.diagMax == 0 && e.shifts != nil {
+		e.diagMax = e.shifts.MaxDiag()
+	}
 	if e.diagMax == 0 {
 		raw := e.a.RawMatrix()
 		for i := 0; i < raw.I; i++ {

@@ -30,6 +30,19 @@ func NewShifts(a *sparse.CSR, shape []int) (*Shifts, bool) {
 	return &Shifts{a: m}, true
 }
 
+// MulVec sets dst = A·x (the stencil product: about half the bytes of
+// CSR).
+func (sh *Shifts) MulVec(dst, x []float64) { sh.a.mulVec(dst, x) }
+
+// MaxDiag returns max|Aᵢᵢ|.
+func (sh *Shifts) MaxDiag() float64 {
+	var m float64
+	for _, v := range sh.a.coef[sh.a.diag] {
+		m = max(m, math.Abs(v))
+	}
+	return m
+}
+
 // Solver returns BiCGSTAB for I − c·A, preconditioned by multigrid when
 // s.Method is Multigrid and by diagonal ILU otherwise; s.Tol and s.MaxIter
 // apply.
