@@ -270,9 +270,11 @@ func finite(v []float64) bool {
 // *NotConvergedError is returned.
 func (s *bicgstab) Solve(x, b []float64) error { return s.SolveTol(x, b, s.tol) }
 
+// Approx sets x = K⁻¹·b by one application of the preconditioner K.
+func (s *bicgstab) Approx(x, b []float64) { s.pre.apply(x, b) }
+
 // SolveTol is Solve with the relative residual tolerance tol instead of
-// the one the solver was built with (for example a loose one for an error
-// estimate).
+// the one the solver was built with.
 func (s *bicgstab) SolveTol(x, b []float64, tol float64) error {
 	n := s.n
 	if err := checkArgs(n, x, b); err != nil {

@@ -25,11 +25,13 @@ type Solver interface {
 	Name() string
 }
 
-// TolSolver is a Solver whose accuracy can be chosen per solve: iterative
-// methods stop at the relative residual tol.
-type TolSolver interface {
+// Approximator is an iterative Solver that can also apply its
+// preconditioner K ≈ M alone: Approx sets x = K⁻¹·b, a fixed linear
+// approximation of M⁻¹·b for the price of about one iteration's half (for
+// example to filter an error estimate).
+type Approximator interface {
 	Solver
-	SolveTol(x, b []float64, tol float64) error
+	Approx(x, b []float64)
 }
 
 // Method selects the algorithm used by New.
