@@ -1,0 +1,45 @@
+package linear
+
+import (
+	"runtime"
+	"sync"
+)
+
+// Large stencil kernels run on several goroutines: at 400² cells, whose
+// vectors stay in the last-level cache, a product on two goroutines took
+// 0.35–0.45 ms against 0.66–0.77 ms on one (2-core machine, 9-point).
+const (
+	// blockCells is the unit of work: block k covers cells
+	// [k·blockCells, (k+1)·blockCells). Reductions sum per block, then
+	// over blocks in order, so their bits do not depend on the number of
+	// goroutines.
+	blockCells = 4096
+	// parallelCells is the size from which kernels use more than one
+	// goroutine.
+	parallelCells = 1 << 15
+)
+
+// forBlocks calls f(k, lo, hi) for every block k = [lo, hi) of [0, n), on
+// up to GOMAXPROCS goroutines that each take a contiguous run of blocks.
+func forBlocks(n int, f func(k, lo, hi int)) {
+	nb := (n + blockCells - 1) / blockCells
+	run := func(b0, b1 int) {
+		for k := b0; k < b1; k++ {
+			f(k, k*blockCells, min((k+1)*blockCells, n))
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), nb)
+	if n < parallelCells || workers < 2 {
+		run(0, nb)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := 1; w < workers; w++ {
+		wg.Go(func() { run(w*nb/workers, (w+1)*nb/workers) })
+	}
+	run(0, nb/workers)
+	wg.Wait()
+}
+
+// blocks returns the number of blocks of [0, n).
+func blocks(n int) int { return (n + blockCells - 1) / blockCells }
