@@ -11,6 +11,7 @@ import (
 
 	"github.com/fpsolve/fpsolve/grid"
 	"github.com/fpsolve/fpsolve/landscape"
+	"github.com/fpsolve/fpsolve/solver/linear"
 )
 
 // Convention selects how the diffusion term is written.
@@ -80,6 +81,9 @@ type Operator struct {
 	cross [][][]float64
 	// markov caches IsMarkov.
 	markov bool
+	// stencil is A in stencil storage, built on first use (Shifts).
+	stencilOnce sync.Once
+	stencil     *linear.Shifts
 }
 
 // entry is one term w·P_cell of a flux stencil.
@@ -643,6 +647,23 @@ func (op *Operator) Leak() []float64 {
 // off-diagonal entry is non-negative, so that A restricted to the live cells
 // is a sub-generator whose column deficits are exactly Leak.
 func (op *Operator) IsMarkov() bool { return op.markov }
+
+// Shifts returns A in stencil storage (one coefficient array per
+// neighbour), from which linear.Shifts builds solvers of I − c·A for any
+// c; nil when A is not a nearest-neighbour matrix on the grid (periodic
+// faces). It is converted from A on the first call and kept, like A,
+// for the life of the operator; A must not be modified after that. Safe
+// for concurrent use.
+func (op *Operator) Shifts() *linear.Shifts {
+	op.stencilOnce.Do(func() {
+		shape := make([]int, op.d)
+		for k := range shape {
+			shape[k] = op.Grid.N(k)
+		}
+		op.stencil, _ = linear.NewShifts(op.A, shape)
+	})
+	return op.stencil
+}
 
 func offDiagonalsNonNegative(a *sparse.CSR) bool {
 	raw := a.RawMatrix()

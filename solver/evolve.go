@@ -680,11 +680,12 @@ func (e *evolver) shape() []int {
 // on the 200×200 benchmark: about 10–20).
 const mgDominance = 16
 
-// prepare converts A to stencil storage once per run when implicit steps
-// will try the iterative solvers (each step size then only rescales it).
+// prepare takes A in stencil storage (converted once per operator) when
+// implicit steps will try the iterative solvers: each step size then only
+// rescales it.
 func (e *evolver) prepare() {
 	if e.settings.Linear.Method == linear.Auto && e.op.Grid.Dim() >= 2 && e.n >= iterativeStepCells {
-		e.shifts, _ = linear.NewShifts(e.a, e.shape())
+		e.shifts = e.op.Shifts()
 	}
 }
 
