@@ -21,11 +21,14 @@ import (
 type multigrid struct {
 	levels []*mgLevel
 	coarse Solver
+	// For the name: stencil points of the finest level, cells of the
+	// coarsest.
+	points, coarsest int
 }
 
 // mgLevel is one grid of the hierarchy.
 type mgLevel struct {
-	st *stencil
+	op matrix    // the level's matrix (its product and residual)
 	sm *smoother // nil on the coarsest level (solved directly)
 	// Work vectors: the level's solution and right-hand side (levels ≥ 1)
 	// and residual (all but the coarsest).
@@ -55,9 +58,43 @@ func newMultigrid(a rawCSR, shape []int) (*multigrid, error) {
 // coarse levels are built as stencils; only the coarsest goes to CSR, for
 // its band LU.
 func newMultigridStencil(st *stencil) (*multigrid, error) {
-	mg := &multigrid{}
+	mg := &multigrid{points: len(st.off)}
+	return mg, mg.extend(st)
+}
+
+// newMultigridShifted builds the hierarchy for I − c·A, A = sh.a, without
+// forming I − c·A on the finest grid: its product and smoother are
+// computed from A, and since the Galerkin product is linear in the matrix
+// the first coarse level is R·P − c·R·A·P from the products that sh keeps
+// (the levels below are small).
+func newMultigridShifted(sh *Shifts, c float64) (*multigrid, error) {
+	a := sh.a
+	pw := newProlongation(a.shape)
+	if a.n <= mgCoarsest || pw == nil {
+		return newMultigridStencil(sh.form(c))
+	}
+	sm, err := newScaledSmoother(a, -c, 1)
+	if err != nil {
+		return nil, fmt.Errorf("linear: multigrid: %w", err)
+	}
+	mg := &multigrid{points: len(a.off)}
+	mg.levels = append(mg.levels, &mgLevel{op: &shifted{a: a, c: c}, sm: sm, pw: pw, r: make([]float64, a.n)})
+	i1, a1 := sh.coarse()
+	next := combine(i1, a1, -c)
+	if !next.positiveDiagonal() {
+		// As in extend: aggregate this level.
+		pw.constant()
+		next = galerkin(sh.form(c), pw)
+	}
+	return mg, mg.extend(next)
+}
+
+// extend appends the levels from the stencil matrix st down to the
+// coarsest and factors that.
+func (mg *multigrid) extend(st *stencil) error {
+	first := len(mg.levels)
 	for {
-		lv := &mgLevel{st: st}
+		lv := &mgLevel{op: st}
 		mg.levels = append(mg.levels, lv)
 		pw := newProlongation(st.shape)
 		if st.n <= mgCoarsest || pw == nil {
@@ -65,7 +102,7 @@ func newMultigridStencil(st *stencil) (*multigrid, error) {
 		}
 		sm, err := newSmoother(st)
 		if err != nil {
-			return nil, fmt.Errorf("linear: multigrid: %w", err)
+			return fmt.Errorf("linear: multigrid: %w", err)
 		}
 		lv.sm = sm
 		lv.pw = pw
@@ -81,16 +118,18 @@ func newMultigridStencil(st *stencil) (*multigrid, error) {
 		}
 		st = next
 	}
-	for _, lv := range mg.levels[1:] {
-		lv.x, lv.b = make([]float64, lv.st.n), make([]float64, lv.st.n)
+	for _, lv := range mg.levels[max(first, 1):] {
+		n := lv.op.size()
+		lv.x, lv.b = make([]float64, n), make([]float64, n)
 	}
-	last := mg.levels[len(mg.levels)-1].st.csr()
+	last := st.csr()
 	c, err := New(sparse.NewCSR(last.n, last.n, last.indptr, last.ind, last.data), Settings{Method: BandLU, NoRefine: true})
 	if err != nil {
-		return nil, fmt.Errorf("linear: multigrid coarsest level (%d cells): %w", last.n, err)
+		return fmt.Errorf("linear: multigrid coarsest level (%d cells): %w", last.n, err)
 	}
 	mg.coarse = c
-	return mg, nil
+	mg.coarsest = last.n
+	return nil
 }
 
 // apply sets z ≈ M⁻¹·r by one V-cycle from zero: a fixed linear operator,
@@ -110,7 +149,7 @@ func (mg *multigrid) cycle(l int, x, b []float64) {
 		return
 	}
 	lv.sm.sweep(x, b, true)
-	lv.st.residual(lv.r, b, x)
+	lv.op.residual(lv.r, b, x)
 	next := mg.levels[l+1]
 	cx, cb := next.x, next.b
 	lv.pw.restrict(cb, lv.r)
@@ -121,7 +160,7 @@ func (mg *multigrid) cycle(l int, x, b []float64) {
 }
 
 func (mg *multigrid) name() string {
-	return fmt.Sprintf("multigrid-bicgstab (%d levels, %d-point stencil, coarsest %d cells)", len(mg.levels), len(mg.levels[0].st.off), mg.levels[len(mg.levels)-1].st.n)
+	return fmt.Sprintf("multigrid-bicgstab (%d levels, %d-point stencil, coarsest %d cells)", len(mg.levels), mg.points, mg.coarsest)
 }
 
 // prolongation describes the transfer between a grid and its coarsening.

@@ -3,16 +3,25 @@ package linear
 import (
 	"fmt"
 	"math"
+	"slices"
+	"sync"
 
 	"github.com/james-bowman/sparse"
 )
 
 // Shifts builds iterative solvers of (I − c·A)·x = b for one matrix A on a
 // Cartesian grid and many values of c, as implicit time steps need: A is
-// converted to stencil storage once, and each I − c·A is formed on the
-// coefficient arrays (no CSR copy, no conversion per step size).
+// converted to stencil storage once. Multigrid solvers never form I − c·A
+// on the finest grid, and take their first coarse level from Galerkin
+// products of A and I computed once; diagonal-ILU solvers form I − c·A on
+// the coefficient arrays (no CSR copy, no conversion per step size). A
+// Shifts is safe for concurrent use.
 type Shifts struct {
-	a *stencil
+	a      *stencil
+	maxAbs float64 // max |Aᵢⱼ| (NaN or Inf when A has such an entry)
+
+	once   sync.Once
+	i1, a1 *stencil // R·I·P and R·A·P on the first coarse grid
 }
 
 // NewShifts returns the Shifts of a on the grid shape (cells per axis, the
@@ -27,7 +36,18 @@ func NewShifts(a *sparse.CSR, shape []int) (*Shifts, bool) {
 	if !ok {
 		return nil, false
 	}
-	return &Shifts{a: m}, true
+	sh := &Shifts{a: m}
+	for _, cf := range m.coef {
+		for _, v := range cf {
+			if !(math.Abs(v) <= sh.maxAbs) {
+				sh.maxAbs = math.Abs(v) // also takes NaN
+				if math.IsNaN(v) {
+					return sh, true
+				}
+			}
+		}
+	}
+	return sh, true
 }
 
 // MulVec sets dst = A·x (the stencil product: about half the bytes of
@@ -47,6 +67,23 @@ func (sh *Shifts) MaxDiag() float64 {
 // s.Method is Multigrid and by diagonal ILU otherwise; s.Tol and s.MaxIter
 // apply.
 func (sh *Shifts) Solver(c float64, s Settings) (Solver, error) {
+	if v := c * sh.maxAbs; math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil, fmt.Errorf("linear: I − c·A has entries of size %v (c = %g, max|A| = %g)", v, c, sh.maxAbs)
+	}
+	if s.Method != Multigrid {
+		return stencilBiCGSTAB(sh.form(c), s)
+	}
+	mg, err := newMultigridShifted(sh, c)
+	if err != nil {
+		return nil, err
+	}
+	b := bicgstabFor(&shifted{a: sh.a, c: c}, s)
+	b.pre = mg
+	return b, nil
+}
+
+// form returns I − c·A in stencil storage.
+func (sh *Shifts) form(c float64) *stencil {
 	a := sh.a
 	m := new(stencil)
 	*m = *a // the same grid and terms, new coefficients
@@ -62,12 +99,76 @@ func (sh *Shifts) Solver(c float64, s Settings) (Solver, error) {
 				dst[i] = -c * v
 			}
 		}
-		for i, v := range dst {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("linear: I − c·A has entry %v in row %d (c = %g)", v, i, c)
-			}
-		}
 		m.coef[t] = dst
 	}
-	return stencilBiCGSTAB(m, s)
+	return m
+}
+
+// coarse returns R·I·P and R·A·P on the first coarse grid of multigrid
+// (linear interpolation), computed on the first call.
+func (sh *Shifts) coarse() (i1, a1 *stencil) {
+	sh.once.Do(func() {
+		a := sh.a
+		id := make([][]float64, len(a.coef))
+		for t := range id {
+			id[t] = make([]float64, a.n)
+		}
+		for i := range id[a.diag] {
+			id[a.diag][i] = 1
+		}
+		eye := *a
+		eye.coef = id
+		sh.i1 = galerkin(&eye, newProlongation(a.shape))
+		sh.a1 = galerkin(a, newProlongation(a.shape))
+	})
+	return sh.i1, sh.a1
+}
+
+// combine returns x + s·y for stencils on the same grid.
+func combine(x, y *stencil, s float64) *stencil {
+	nt := 1
+	for range x.shape {
+		nt *= 3
+	}
+	terms := make([][]float64, nt)
+	for k, t := range x.term {
+		terms[t] = slices.Clone(x.coef[k])
+	}
+	for k, t := range y.term {
+		if terms[t] == nil {
+			terms[t] = make([]float64, y.n)
+		}
+		dst := terms[t]
+		for i, v := range y.coef[k] {
+			dst[i] += s * v
+		}
+	}
+	return stencilFromTerms(x.shape, terms)
+}
+
+// shifted is I − c·A for a stencil matrix A, applied without forming it.
+type shifted struct {
+	a *stencil
+	c float64
+}
+
+func (m *shifted) size() int { return m.a.n }
+
+// mulVecRange sets dst[i] = x[i] − c·(A·x)[i] for i in [lo, hi).
+func (m *shifted) mulVecRange(dst, x []float64, lo, hi int) {
+	m.a.mulVecRange(dst, x, lo, hi)
+	d, xs := dst[lo:hi], x[lo:hi]
+	xs = xs[:len(d)]
+	c := m.c
+	for i, v := range d {
+		d[i] = xs[i] - c*v
+	}
+}
+
+func (m *shifted) mulVec(dst, x []float64) {
+	forBlocks(m.a.n, func(_, lo, hi int) { m.mulVecRange(dst, x, lo, hi) })
+}
+
+func (m *shifted) residual(r, b, x []float64) float64 {
+	return residualBy(m.a.n, r, b, x, m.mulVecRange)
 }

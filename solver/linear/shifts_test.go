@@ -74,3 +74,82 @@ func TestShifts(t *testing.T) {
 		t.Error("periodic matrix accepted")
 	}
 }
+
+// TestShiftedMultigrid: the multigrid of I − c·A built without forming
+// I − c·A on the finest grid (its first coarse level from R·P − c·R·A·P)
+// applies the same V-cycle, to rounding, as the one built from the formed
+// matrix; its product is the formed matrix's product. The convective case
+// is the first coarse operator of a strongly convective generator, on
+// which linear interpolation gives a non-positive diagonal at c = 30: the
+// first level falls back to constant interpolation.
+func TestShiftedMultigrid(t *testing.T) {
+	// generator returns A = I − M (zero column sums) for a step matrix M.
+	generator := func(m *sparse.CSR) rawCSR {
+		a, err := raw(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.data = append([]float64(nil), a.data...)
+		for i := 0; i < a.n; i++ {
+			for k := a.indptr[i]; k < a.indptr[i+1]; k++ {
+				a.data[k] = -a.data[k]
+				if a.ind[k] == i {
+					a.data[k]++
+				}
+			}
+		}
+		return a
+	}
+	coarse := func(m *sparse.CSR, shape []int) rawCSR {
+		a := generator(m)
+		sh, _ := NewShifts(sparse.NewCSR(a.n, a.n, a.indptr, a.ind, a.data), shape)
+		_, a1 := sh.coarse()
+		return a1.csr()
+	}
+	for name, tc := range map[string]struct {
+		a        rawCSR
+		shape    []int
+		constant bool // whether the first level aggregates at c = 30
+	}{
+		"5-point":     {generator(implicitStep(gridOpts{nx: 150, ny: 130, dt: 1, seed: 1})), []int{150, 130}, false},
+		"9-point":     {generator(implicitStep(gridOpts{nx: 150, ny: 130, nine: true, dt: 1, seed: 2})), []int{150, 130}, false},
+		"3-D 7-point": {generator(step3D(40, 36, 32, 1, 3)), []int{40, 36, 32}, false},
+		"convective":  {coarse(implicitStep(gridOpts{nx: 300, ny: 260, dt: 1, seed: 1}), []int{300, 260}), []int{150, 130}, true},
+	} {
+		a := tc.a
+		sh, ok := NewShifts(sparse.NewCSR(a.n, a.n, a.indptr, a.ind, a.data), tc.shape)
+		if !ok {
+			t.Fatalf("%s: not accepted", name)
+		}
+		for _, c := range []float64{0.3, 30} {
+			shiftedMG, err := newMultigridShifted(sh, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			formed := sh.form(c)
+			formedMG, err := newMultigridStencil(formed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(shiftedMG.levels) < 3 || len(shiftedMG.levels) != len(formedMG.levels) {
+				t.Fatalf("%s c=%g: %d levels shifted, %d formed", name, c, len(shiftedMG.levels), len(formedMG.levels))
+			}
+			w := shiftedMG.levels[0].pw.w
+			if aggregated := w[len(w)/2][1] == 0; aggregated != (tc.constant && c == 30) {
+				t.Errorf("%s c=%g: first level aggregated: %v", name, c, aggregated)
+			}
+			r := randVec(a.n, 4)
+			z1, z2 := make([]float64, a.n), make([]float64, a.n)
+			shiftedMG.apply(z1, r)
+			formedMG.apply(z2, r)
+			if d := relDiff(z1, z2); d > 1e-12 {
+				t.Errorf("%s c=%g: V-cycles differ by %g", name, c, d)
+			}
+			(&shifted{a: sh.a, c: c}).mulVec(z1, r)
+			formed.mulVec(z2, r)
+			if d := relDiff(z1, z2); d > 1e-14 {
+				t.Errorf("%s c=%g: products differ by %g", name, c, d)
+			}
+		}
+	}
+}

@@ -328,12 +328,19 @@ func (m *stencil) mulVecRange(dst, x []float64, lo, hi int) {
 
 // residual sets r = b − M·x and returns ‖r‖₂.
 func (m *stencil) residual(r, b, x []float64) float64 {
-	r = r[:m.n]
-	b = b[:m.n]
-	x = x[:m.n]
-	sums := make([]float64, blocks(m.n))
-	forBlocks(m.n, func(k, lo, hi int) {
-		m.mulVecRange(r, x, lo, hi)
+	return residualBy(m.n, r, b, x, m.mulVecRange)
+}
+
+// residualBy sets r = b − M·x, where product sets (M·x)[lo:hi], in blocks
+// on several goroutines, and returns ‖r‖₂ (summed per block, then over
+// blocks in order).
+func residualBy(n int, r, b, x []float64, product func(dst, x []float64, lo, hi int)) float64 {
+	r = r[:n]
+	b = b[:n]
+	x = x[:n]
+	sums := make([]float64, blocks(n))
+	forBlocks(n, func(k, lo, hi int) {
+		product(r, x, lo, hi)
 		var s float64
 		rr, bb := r[lo:hi], b[lo:hi]
 		bb = bb[:len(rr)]
@@ -363,7 +370,11 @@ type smoother struct {
 
 // newSmoother returns the Gauss–Seidel form of m, or an error naming a row
 // with a zero diagonal.
-func newSmoother(m *stencil) (*smoother, error) {
+func newSmoother(m *stencil) (*smoother, error) { return newScaledSmoother(m, 1, 0) }
+
+// newScaledSmoother returns the Gauss–Seidel form of shift·I + scale·m
+// (for a time step, I − c·A: shift 1, scale −c).
+func newScaledSmoother(m *stencil, scale, shift float64) (*smoother, error) {
 	n := m.n
 	var cols [][]float64
 	for t := range m.off {
@@ -381,6 +392,7 @@ func newSmoother(m *stencil) (*smoother, error) {
 	diag := m.coef[m.diag][:n]
 	inv := sm.inv[:n]
 	for c, d := range diag {
+		d = shift + scale*d
 		if d == 0 {
 			return nil, fmt.Errorf("linear: zero diagonal in row %d", c)
 		}
@@ -393,6 +405,7 @@ func newSmoother(m *stencil) (*smoother, error) {
 	case 8:
 		c0, c1, c2, c3, c4, c5, c6, c7 := cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7]
 		for c, iv := range inv {
+			iv *= scale // the off-diagonals are scale·m
 			row := g[8*c : 8*c+8 : 8*c+8]
 			row[0], row[1], row[2], row[3] = c0[c]*iv, c1[c]*iv, c2[c]*iv, c3[c]*iv
 			row[4], row[5], row[6], row[7] = c4[c]*iv, c5[c]*iv, c6[c]*iv, c7[c]*iv
@@ -400,11 +413,13 @@ func newSmoother(m *stencil) (*smoother, error) {
 	case 4:
 		c0, c1, c2, c3 := cols[0], cols[1], cols[2], cols[3]
 		for c, iv := range inv {
+			iv *= scale // the off-diagonals are scale·m
 			row := g[4*c : 4*c+4 : 4*c+4]
 			row[0], row[1], row[2], row[3] = c0[c]*iv, c1[c]*iv, c2[c]*iv, c3[c]*iv
 		}
 	default:
 		for c, iv := range inv {
+			iv *= scale // the off-diagonals are scale·m
 			row := g[c*k : c*k+k : c*k+k]
 			for i, cf := range cols {
 				row[i] = cf[c] * iv
