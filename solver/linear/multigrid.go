@@ -148,8 +148,10 @@ func (mg *multigrid) cycle(l int, x, b []float64) {
 		_ = mg.coarse.Solve(x, b)
 		return
 	}
+	// x is zero on entry (apply and the coarse-grid call clear it), which
+	// zeroResidual relies on.
 	lv.sm.sweep(x, b, true)
-	lv.op.residual(lv.r, b, x)
+	lv.sm.zeroResidual(lv.r, x)
 	next := mg.levels[l+1]
 	cx, cb := next.x, next.b
 	lv.pw.restrict(cb, lv.r)

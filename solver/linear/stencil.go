@@ -532,6 +532,50 @@ func (sm *smoother) sweep(x, b []float64, forward bool) {
 	}
 }
 
+// zeroResidual sets r = b − M·x for the x that a forward sweep from x = 0
+// has just produced, and returns nothing (the V-cycle does not need the
+// norm). Each cell's equation then held with its later neighbours at
+// zero, so r[c] = −M(c,c)·Σ g[c,t]·x[c+off[t]] over the terms with
+// off[t] > 0: half the terms of a product, and no b.
+func (sm *smoother) zeroResidual(r, x []float64) {
+	n, pad := sm.n, sm.pad
+	r = r[:n]
+	x = x[:n]
+	k := len(sm.off)
+	off, g, inv := sm.off, sm.g, sm.inv[:n]
+	first := 0 // the first term with a positive offset (offsets are sorted)
+	for first < k && off[first] < 0 {
+		first++
+	}
+	forBlocks(n, func(_, lo, hi int) {
+		ihi := min(hi, n-pad)
+		c := lo
+		switch {
+		case k == 4 && first == 2 && off[2] == 1:
+			o3 := off[3]
+			for ; c < ihi; c++ {
+				gr := g[4*c : 4*c+4 : 4*c+4]
+				r[c] = -(gr[2]*x[c+1] + gr[3]*x[c+o3]) / inv[c]
+			}
+		case k == 8 && first == 4 && off[4] == 1:
+			o5, o6, o7 := off[5], off[6], off[7]
+			for ; c < ihi; c++ {
+				gr := g[8*c : 8*c+8 : 8*c+8]
+				r[c] = -(gr[4]*x[c+1] + gr[5]*x[c+o5] + gr[6]*x[c+o6] + gr[7]*x[c+o7]) / inv[c]
+			}
+		}
+		for ; c < hi; c++ {
+			var s float64
+			for t := first; t < k; t++ {
+				if j := c + off[t]; j < n {
+					s += g[c*k+t] * x[j]
+				}
+			}
+			r[c] = -s / inv[c]
+		}
+	})
+}
+
 // mulVec9 is mulVecRange for nine terms on interior cells [lo, hi).
 func (m *stencil) mulVec9(dst, x []float64, lo, hi int) {
 	o, cf := m.off, m.coef
