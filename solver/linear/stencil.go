@@ -366,6 +366,7 @@ type smoother struct {
 	off    []int     // offsets of the off-diagonal terms
 	g      []float64 // g[c·m + t] = M(c, c+off[t]) / M(c, c), m = len(off)
 	inv    []float64 // 1/M(c, c)
+	diag   []float64 // M(c, c)
 }
 
 // newSmoother returns the Gauss–Seidel form of m, or an error naming a row
@@ -383,20 +384,21 @@ func newScaledSmoother(m *stencil, scale, shift float64) (*smoother, error) {
 		}
 	}
 	k := len(cols)
-	sm := &smoother{n: n, pad: m.pad, inv: make([]float64, n), g: make([]float64, n*k)}
+	sm := &smoother{n: n, pad: m.pad, inv: make([]float64, n), diag: make([]float64, n), g: make([]float64, n*k)}
 	for t, o := range m.off {
 		if t != m.diag {
 			sm.off = append(sm.off, o)
 		}
 	}
 	diag := m.coef[m.diag][:n]
-	inv := sm.inv[:n]
+	inv, md := sm.inv[:n], sm.diag[:n]
 	for c, d := range diag {
 		d = shift + scale*d
 		if d == 0 {
 			return nil, fmt.Errorf("linear: zero diagonal in row %d", c)
 		}
 		inv[c] = 1 / d
+		md[c] = d
 	}
 	// Row by row, so that g is written once, in order; the common widths
 	// with the columns in registers.
@@ -542,7 +544,7 @@ func (sm *smoother) zeroResidual(r, x []float64) {
 	r = r[:n]
 	x = x[:n]
 	k := len(sm.off)
-	off, g, inv := sm.off, sm.g, sm.inv[:n]
+	off, g, d := sm.off, sm.g, sm.diag[:n]
 	first := 0 // the first term with a positive offset (offsets are sorted)
 	for first < k && off[first] < 0 {
 		first++
@@ -555,13 +557,13 @@ func (sm *smoother) zeroResidual(r, x []float64) {
 			o3 := off[3]
 			for ; c < ihi; c++ {
 				gr := g[4*c : 4*c+4 : 4*c+4]
-				r[c] = -(gr[2]*x[c+1] + gr[3]*x[c+o3]) / inv[c]
+				r[c] = -(gr[2]*x[c+1] + gr[3]*x[c+o3]) * d[c]
 			}
 		case k == 8 && first == 4 && off[4] == 1:
 			o5, o6, o7 := off[5], off[6], off[7]
 			for ; c < ihi; c++ {
 				gr := g[8*c : 8*c+8 : 8*c+8]
-				r[c] = -(gr[4]*x[c+1] + gr[5]*x[c+o5] + gr[6]*x[c+o6] + gr[7]*x[c+o7]) / inv[c]
+				r[c] = -(gr[4]*x[c+1] + gr[5]*x[c+o5] + gr[6]*x[c+o6] + gr[7]*x[c+o7]) * d[c]
 			}
 		}
 		for ; c < hi; c++ {
@@ -571,7 +573,7 @@ func (sm *smoother) zeroResidual(r, x []float64) {
 					s += g[c*k+t] * x[j]
 				}
 			}
-			r[c] = -s / inv[c]
+			r[c] = -s * d[c]
 		}
 	})
 }
