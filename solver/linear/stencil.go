@@ -473,24 +473,9 @@ func (sm *smoother) sweep(x, b []float64, forward bool) {
 		}
 		switch {
 		case twoD && k == 4 && lo > 0:
-			o0, o3 := off[0], off[3]
-			prev := x[lo-1]
-			for c := lo; c < hi; c++ {
-				r := g[4*c : 4*c+4 : 4*c+4]
-				v := b[c]*inv[c] - r[0]*x[c+o0] - r[2]*x[c+1] - r[3]*x[c+o3] - r[1]*prev
-				x[c] = v
-				prev = v
-			}
+			sweep5Forward(x, b, g, inv, off, lo, hi)
 		case twoD && k == 8 && lo > 0:
-			o0, o1, o2, o5, o6, o7 := off[0], off[1], off[2], off[5], off[6], off[7]
-			prev := x[lo-1]
-			for c := lo; c < hi; c++ {
-				r := g[8*c : 8*c+8 : 8*c+8]
-				v := b[c]*inv[c] - r[0]*x[c+o0] - r[1]*x[c+o1] - r[2]*x[c+o2] - r[4]*x[c+1] -
-					r[5]*x[c+o5] - r[6]*x[c+o6] - r[7]*x[c+o7] - r[3]*prev
-				x[c] = v
-				prev = v
-			}
+			sweep9Forward(x, b, g, inv, off, lo, hi)
 		default:
 			for c := lo; c < hi; c++ {
 				interior(c)
@@ -506,24 +491,9 @@ func (sm *smoother) sweep(x, b []float64, forward bool) {
 	}
 	switch {
 	case twoD && k == 4 && hi < n:
-		o0, o3 := off[0], off[3]
-		next := x[hi]
-		for c := hi - 1; c >= lo; c-- {
-			r := g[4*c : 4*c+4 : 4*c+4]
-			v := b[c]*inv[c] - r[0]*x[c+o0] - r[1]*x[c-1] - r[3]*x[c+o3] - r[2]*next
-			x[c] = v
-			next = v
-		}
+		sweep5Backward(x, b, g, inv, off, lo, hi)
 	case twoD && k == 8 && hi < n:
-		o0, o1, o2, o5, o6, o7 := off[0], off[1], off[2], off[5], off[6], off[7]
-		next := x[hi]
-		for c := hi - 1; c >= lo; c-- {
-			r := g[8*c : 8*c+8 : 8*c+8]
-			v := b[c]*inv[c] - r[0]*x[c+o0] - r[1]*x[c+o1] - r[2]*x[c+o2] - r[3]*x[c-1] -
-				r[5]*x[c+o5] - r[6]*x[c+o6] - r[7]*x[c+o7] - r[4]*next
-			x[c] = v
-			next = v
-		}
+		sweep9Backward(x, b, g, inv, off, lo, hi)
 	default:
 		for c := hi - 1; c >= lo; c-- {
 			interior(c)
@@ -531,6 +501,84 @@ func (sm *smoother) sweep(x, b []float64, forward bool) {
 	}
 	for c := lo - 1; c >= 0; c-- {
 		sm.relax(c, x, b)
+	}
+}
+
+// The unrolled sweeps of 2-D 5- and 9-point smoothers over the interior
+// cells [lo, hi) (lo > 0 forward, hi < n backward). Each neighbour is
+// read through its own slice, so the loops carry no bounds checks, and the
+// cell relaxed just before is taken from a register, subtracted last: it
+// is the only term on the sweep's dependency chain.
+
+func sweep5Forward(x, b, g, inv []float64, off []int, lo, hi int) {
+	m := hi - lo
+	xs := x[lo:hi:hi]
+	xS, xE, xN := x[lo+off[0]:][:m], x[lo+1:][:m], x[lo+off[3]:][:m]
+	bs, is := b[lo:hi][:m], inv[lo:hi][:m]
+	gs := g[4*lo : 4*hi]
+	prev := x[lo-1]
+	for i := range xs {
+		r := gs[:4:4]
+		gs = gs[4:]
+		v := bs[i]*is[i] - r[0]*xS[i] - r[2]*xE[i] - r[3]*xN[i] - r[1]*prev
+		xs[i] = v
+		prev = v
+	}
+}
+
+func sweep9Forward(x, b, g, inv []float64, off []int, lo, hi int) {
+	m := hi - lo
+	xs := x[lo:hi:hi]
+	x0, x1, x2 := x[lo+off[0]:][:m], x[lo+off[1]:][:m], x[lo+off[2]:][:m]
+	xE := x[lo+1:][:m]
+	x5, x6, x7 := x[lo+off[5]:][:m], x[lo+off[6]:][:m], x[lo+off[7]:][:m]
+	bs, is := b[lo:hi][:m], inv[lo:hi][:m]
+	gs := g[8*lo : 8*hi]
+	prev := x[lo-1]
+	for i := range xs {
+		r := gs[:8:8]
+		gs = gs[8:]
+		v := bs[i]*is[i] - r[0]*x0[i] - r[1]*x1[i] - r[2]*x2[i] - r[4]*xE[i] -
+			r[5]*x5[i] - r[6]*x6[i] - r[7]*x7[i] - r[3]*prev
+		xs[i] = v
+		prev = v
+	}
+}
+
+func sweep5Backward(x, b, g, inv []float64, off []int, lo, hi int) {
+	m := hi - lo
+	xs := x[lo:hi:hi]
+	xS, xW, xN := x[lo+off[0]:][:m], x[lo-1:][:m], x[lo+off[3]:][:m]
+	bs, is := b[lo:hi][:m], inv[lo:hi][:m]
+	gs := g[4*lo : 4*hi]
+	next := x[hi]
+	for i := m - 1; i >= 0; i-- {
+		r := gs[len(gs)-4:]
+		r = r[:4:4]
+		gs = gs[:len(gs)-4]
+		v := bs[i]*is[i] - r[0]*xS[i] - r[1]*xW[i] - r[3]*xN[i] - r[2]*next
+		xs[i] = v
+		next = v
+	}
+}
+
+func sweep9Backward(x, b, g, inv []float64, off []int, lo, hi int) {
+	m := hi - lo
+	xs := x[lo:hi:hi]
+	x0, x1, x2 := x[lo+off[0]:][:m], x[lo+off[1]:][:m], x[lo+off[2]:][:m]
+	xW := x[lo-1:][:m]
+	x5, x6, x7 := x[lo+off[5]:][:m], x[lo+off[6]:][:m], x[lo+off[7]:][:m]
+	bs, is := b[lo:hi][:m], inv[lo:hi][:m]
+	gs := g[8*lo : 8*hi]
+	next := x[hi]
+	for i := m - 1; i >= 0; i-- {
+		r := gs[len(gs)-8:]
+		r = r[:8:8]
+		gs = gs[:len(gs)-8]
+		v := bs[i]*is[i] - r[0]*x0[i] - r[1]*x1[i] - r[2]*x2[i] - r[3]*xW[i] -
+			r[5]*x5[i] - r[6]*x6[i] - r[7]*x7[i] - r[4]*next
+		xs[i] = v
+		next = v
 	}
 }
 
