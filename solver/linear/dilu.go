@@ -117,21 +117,30 @@ func (f *dilu) apply(z, r []float64) {
 	// is carried in a register: the only term on the dependency chain.
 	switch {
 	case kl == 2 && f.lowOff[1] == -1 && lo > 0:
-		o0 := f.lowOff[0]
+		m := hi - lo
+		zs, z0 := z[lo:hi:hi], z[lo+f.lowOff[0]:][:m]
+		rs, is := r[lo:hi][:m], inv[lo:hi][:m]
+		ls := f.low[2*lo : 2*hi]
 		prev := z[lo-1]
-		for c := lo; c < hi; c++ {
-			row := f.low[2*c : 2*c+2 : 2*c+2]
-			v := (r[c] - row[0]*z[c+o0] - row[1]*prev) * inv[c]
-			z[c] = v
+		for i := range zs {
+			row := ls[:2:2]
+			ls = ls[2:]
+			v := (rs[i] - row[0]*z0[i] - row[1]*prev) * is[i]
+			zs[i] = v
 			prev = v
 		}
 	case kl == 4 && f.lowOff[3] == -1 && lo > 0:
-		o0, o1, o2 := f.lowOff[0], f.lowOff[1], f.lowOff[2]
+		m := hi - lo
+		zs := z[lo:hi:hi]
+		z0, z1, z2 := z[lo+f.lowOff[0]:][:m], z[lo+f.lowOff[1]:][:m], z[lo+f.lowOff[2]:][:m]
+		rs, is := r[lo:hi][:m], inv[lo:hi][:m]
+		ls := f.low[4*lo : 4*hi]
 		prev := z[lo-1]
-		for c := lo; c < hi; c++ {
-			row := f.low[4*c : 4*c+4 : 4*c+4]
-			v := (r[c] - row[0]*z[c+o0] - row[1]*z[c+o1] - row[2]*z[c+o2] - row[3]*prev) * inv[c]
-			z[c] = v
+		for i := range zs {
+			row := ls[:4:4]
+			ls = ls[4:]
+			v := (rs[i] - row[0]*z0[i] - row[1]*z1[i] - row[2]*z2[i] - row[3]*prev) * is[i]
+			zs[i] = v
 			prev = v
 		}
 	default:
@@ -163,21 +172,30 @@ func (f *dilu) apply(z, r []float64) {
 	}
 	switch {
 	case ku == 2 && f.upOff[0] == 1 && hi < n:
-		o1 := f.upOff[1]
+		m := hi - lo
+		zs, z1 := z[lo:hi:hi], z[lo+f.upOff[1]:][:m]
+		us := f.up[2*lo : 2*hi]
 		next := z[hi]
-		for c := hi - 1; c >= lo; c-- {
-			row := f.up[2*c : 2*c+2 : 2*c+2]
-			v := z[c] - row[1]*z[c+o1] - row[0]*next
-			z[c] = v
+		for i := m - 1; i >= 0; i-- {
+			row := us[len(us)-2:]
+			row = row[:2:2]
+			us = us[:len(us)-2]
+			v := zs[i] - row[1]*z1[i] - row[0]*next
+			zs[i] = v
 			next = v
 		}
 	case ku == 4 && f.upOff[0] == 1 && hi < n:
-		o1, o2, o3 := f.upOff[1], f.upOff[2], f.upOff[3]
+		m := hi - lo
+		zs := z[lo:hi:hi]
+		z1, z2, z3 := z[lo+f.upOff[1]:][:m], z[lo+f.upOff[2]:][:m], z[lo+f.upOff[3]:][:m]
+		us := f.up[4*lo : 4*hi]
 		next := z[hi]
-		for c := hi - 1; c >= lo; c-- {
-			row := f.up[4*c : 4*c+4 : 4*c+4]
-			v := z[c] - row[1]*z[c+o1] - row[2]*z[c+o2] - row[3]*z[c+o3] - row[0]*next
-			z[c] = v
+		for i := m - 1; i >= 0; i-- {
+			row := us[len(us)-4:]
+			row = row[:4:4]
+			us = us[:len(us)-4]
+			v := zs[i] - row[1]*z1[i] - row[2]*z2[i] - row[3]*z3[i] - row[0]*next
+			zs[i] = v
 			next = v
 		}
 	default:
