@@ -17,8 +17,9 @@ import (
 // the coefficient arrays (no CSR copy, no conversion per step size). A
 // Shifts is safe for concurrent use.
 type Shifts struct {
-	a      *stencil
-	maxAbs float64 // max |Aᵢⱼ| (NaN or Inf when A has such an entry)
+	a       *stencil
+	maxAbs  float64 // max |Aᵢⱼ| (NaN or Inf when A has such an entry)
+	maxDiag float64 // max |Aᵢᵢ|
 
 	once   sync.Once
 	i1, a1 *stencil // R·I·P and R·A·P on the first coarse grid
@@ -37,6 +38,9 @@ func NewShifts(a *sparse.CSR, shape []int) (*Shifts, bool) {
 		return nil, false
 	}
 	sh := &Shifts{a: m}
+	for _, v := range m.coef[m.diag] {
+		sh.maxDiag = max(sh.maxDiag, math.Abs(v))
+	}
 	for _, cf := range m.coef {
 		for _, v := range cf {
 			if !(math.Abs(v) <= sh.maxAbs) {
@@ -55,13 +59,7 @@ func NewShifts(a *sparse.CSR, shape []int) (*Shifts, bool) {
 func (sh *Shifts) MulVec(dst, x []float64) { sh.a.mulVec(dst, x) }
 
 // MaxDiag returns max|Aᵢᵢ|.
-func (sh *Shifts) MaxDiag() float64 {
-	var m float64
-	for _, v := range sh.a.coef[sh.a.diag] {
-		m = max(m, math.Abs(v))
-	}
-	return m
-}
+func (sh *Shifts) MaxDiag() float64 { return sh.maxDiag }
 
 // Solver returns BiCGSTAB for I − c·A, preconditioned by multigrid when
 // s.Method is Multigrid and by diagonal ILU otherwise; s.Tol and s.MaxIter

@@ -600,18 +600,29 @@ func (sm *smoother) zeroResidual(r, x []float64) {
 	forBlocks(n, func(_, lo, hi int) {
 		ihi := min(hi, n-pad)
 		c := lo
-		switch {
-		case k == 4 && first == 2 && off[2] == 1:
-			o3 := off[3]
-			for ; c < ihi; c++ {
-				gr := g[4*c : 4*c+4 : 4*c+4]
-				r[c] = -(gr[2]*x[c+1] + gr[3]*x[c+o3]) * d[c]
-			}
-		case k == 8 && first == 4 && off[4] == 1:
-			o5, o6, o7 := off[5], off[6], off[7]
-			for ; c < ihi; c++ {
-				gr := g[8*c : 8*c+8 : 8*c+8]
-				r[c] = -(gr[4]*x[c+1] + gr[5]*x[c+o5] + gr[6]*x[c+o6] + gr[7]*x[c+o7]) * d[c]
+		if m := ihi - lo; m > 0 {
+			// Each neighbour through its own slice: no bounds checks in
+			// the loops.
+			rs, ds := r[lo:ihi], d[lo:ihi][:m]
+			switch {
+			case k == 4 && first == 2 && off[2] == 1:
+				xE, xN := x[lo+1:][:m], x[lo+off[3]:][:m]
+				gs := g[4*lo : 4*ihi]
+				for i := range rs {
+					gr := gs[:4:4]
+					gs = gs[4:]
+					rs[i] = -(gr[2]*xE[i] + gr[3]*xN[i]) * ds[i]
+				}
+				c = ihi
+			case k == 8 && first == 4 && off[4] == 1:
+				xE, x5, x6, x7 := x[lo+1:][:m], x[lo+off[5]:][:m], x[lo+off[6]:][:m], x[lo+off[7]:][:m]
+				gs := g[8*lo : 8*ihi]
+				for i := range rs {
+					gr := gs[:8:8]
+					gs = gs[8:]
+					rs[i] = -(gr[4]*xE[i] + gr[5]*x5[i] + gr[6]*x6[i] + gr[7]*x7[i]) * ds[i]
+				}
+				c = ihi
 			}
 		}
 		for ; c < hi; c++ {
