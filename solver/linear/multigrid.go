@@ -177,8 +177,6 @@ type prolongation struct {
 	agg [][]int32
 	// offsets of axis k's per-index tables in idx, w and agg
 	base []int
-	// scratch is a work row for prolongAdd.
-	scratch []float64
 }
 
 // newProlongation returns the transfer for shape, coarsening every axis
@@ -293,13 +291,16 @@ func (p *prolongation) restrict(dst, src []float64) {
 	if len(p.fine) == 2 {
 		nx, ax, ay := p.fine[0], p.agg[0], p.agg[1]
 		ncx := p.coarse[0]
-		for j := range p.fine[1] {
-			row := src[j*nx : (j+1)*nx]
-			out := dst[int(ay[j])*ncx : (int(ay[j])+1)*ncx]
-			for i, v := range row {
-				out[ax[i]] += v
+		// Row pairs (2J, 2J+1) stay in one part: they share coarse row J.
+		forRows(p.fine[1], nx, func(j0, j1 int) {
+			for j := j0; j < j1; j++ {
+				row := src[j*nx : (j+1)*nx]
+				out := dst[int(ay[j])*ncx : (int(ay[j])+1)*ncx]
+				for i, v := range row {
+					out[ax[i]] += v
+				}
 			}
-		}
+		})
 		return
 	}
 	p.forEachFine(func(c int, co []int) { dst[p.aggregate(co)] += src[c] })
@@ -308,47 +309,7 @@ func (p *prolongation) restrict(dst, src []float64) {
 // prolongAdd adds the interpolation of the coarse vector src to dst.
 func (p *prolongation) prolongAdd(dst, src []float64) {
 	if len(p.fine) == 2 {
-		nx, ncx := p.fine[0], p.coarse[0]
-		bx, by := p.base[0], p.base[1]
-		// Interpolate along y into a coarse-x row first (ncx values per
-		// fine row), then along x; on a linearly coarsened x axis the
-		// interior pairs (2I, 2I+1) take ¾·tmp[I] + ¼·tmp[I∓1] directly.
-		tmp := p.row2D(ncx)
-		regular := nx >= 4 && p.w[bx+1] == [2]float64{0.75, 0.25}
-		for j := range p.fine[1] {
-			ey, wy := p.idx[by+j], p.w[by+j]
-			r0 := src[int(ey[0])*ncx : (int(ey[0])+1)*ncx]
-			r1 := src[int(ey[1])*ncx : (int(ey[1])+1)*ncx]
-			r1 = r1[:len(r0)]
-			t := tmp[:len(r0)]
-			for i := range t {
-				t[i] = wy[0]*r0[i] + wy[1]*r1[i]
-			}
-			out := dst[j*nx : (j+1)*nx]
-			edge := func(i int) {
-				ex, wx := p.idx[bx+i], p.w[bx+i]
-				out[i] += wx[0]*t[ex[0]] + wx[1]*t[ex[1]]
-			}
-			if !regular {
-				for i := range out {
-					edge(i)
-				}
-				continue
-			}
-			// Fine 0 and the last one or two cells are ends; fine 2I and
-			// 2I+1 for 1 ≤ I with 2I+1 < nx − 1 are interior pairs.
-			edge(0)
-			edge(1)
-			last := (nx - 2) / 2 // the last I with 2I+1 ≤ nx − 2
-			for I := 1; I < last; I++ {
-				c, l, r := t[I], t[I-1], t[I+1]
-				out[2*I] += 0.75*c + 0.25*l
-				out[2*I+1] += 0.75*c + 0.25*r
-			}
-			for i := max(2, 2*last); i < nx; i++ {
-				edge(i)
-			}
-		}
+		forRows(p.fine[1], p.fine[0], func(j0, j1 int) { p.prolongRows(dst, src, j0, j1) })
 		return
 	}
 	var cols []int
@@ -363,12 +324,50 @@ func (p *prolongation) prolongAdd(dst, src []float64) {
 	})
 }
 
-// row2D returns a scratch row of n values (kept with p).
-func (p *prolongation) row2D(n int) []float64 {
-	if len(p.scratch) < n {
-		p.scratch = make([]float64, n)
+// prolongRows is prolongAdd on a 2-D grid for the fine rows [j0, j1).
+//
+// It interpolates along y into a coarse-x row first (ncx values per fine
+// row), then along x; on a linearly coarsened x axis the interior pairs
+// (2I, 2I+1) take ¾·tmp[I] + ¼·tmp[I∓1] directly.
+func (p *prolongation) prolongRows(dst, src []float64, j0, j1 int) {
+	nx, ncx := p.fine[0], p.coarse[0]
+	bx, by := p.base[0], p.base[1]
+	regular := nx >= 4 && p.w[bx+1] == [2]float64{0.75, 0.25}
+	tmp := make([]float64, ncx)
+	for j := j0; j < j1; j++ {
+		ey, wy := p.idx[by+j], p.w[by+j]
+		r0 := src[int(ey[0])*ncx : (int(ey[0])+1)*ncx]
+		r1 := src[int(ey[1])*ncx : (int(ey[1])+1)*ncx]
+		r1 = r1[:len(r0)]
+		t := tmp[:len(r0)]
+		for i := range t {
+			t[i] = wy[0]*r0[i] + wy[1]*r1[i]
+		}
+		out := dst[j*nx : (j+1)*nx]
+		edge := func(i int) {
+			ex, wx := p.idx[bx+i], p.w[bx+i]
+			out[i] += wx[0]*t[ex[0]] + wx[1]*t[ex[1]]
+		}
+		if !regular {
+			for i := range out {
+				edge(i)
+			}
+			continue
+		}
+		// Fine 0 and the last one or two cells are ends; fine 2I and
+		// 2I+1 for 1 ≤ I with 2I+1 < nx − 1 are interior pairs.
+		edge(0)
+		edge(1)
+		last := (nx - 2) / 2 // the last I with 2I+1 ≤ nx − 2
+		for I := 1; I < last; I++ {
+			c, l, r := t[I], t[I-1], t[I+1]
+			out[2*I] += 0.75*c + 0.25*l
+			out[2*I+1] += 0.75*c + 0.25*r
+		}
+		for i := max(2, 2*last); i < nx; i++ {
+			edge(i)
+		}
 	}
-	return p.scratch[:n]
 }
 
 // galerkin returns R·M·P for the transfer p (R sums over aggregates, P

@@ -43,3 +43,18 @@ func forBlocks(n int, f func(k, lo, hi int)) {
 
 // blocks returns the number of blocks of [0, n).
 func blocks(n int) int { return (n + blockCells - 1) / blockCells }
+
+// forRows calls f(j0, j1) for the parts [j0, j1) of rows 0, …, rows−1 (of
+// cells cells each), on two goroutines when the grid is large and
+// GOMAXPROCS allows; the cut is at an even row.
+func forRows(rows, cells int, f func(j0, j1 int)) {
+	if rows*cells < parallelCells || rows < 4 || runtime.GOMAXPROCS(0) < 2 {
+		f(0, rows)
+		return
+	}
+	mid := rows / 2 &^ 1
+	var wg sync.WaitGroup
+	wg.Go(func() { f(mid, rows) })
+	f(0, mid)
+	wg.Wait()
+}

@@ -391,43 +391,49 @@ func newScaledSmoother(m *stencil, scale, shift float64) (*smoother, error) {
 		}
 	}
 	diag := m.coef[m.diag][:n]
-	inv, md := sm.inv[:n], sm.diag[:n]
 	for c, d := range diag {
-		d = shift + scale*d
-		if d == 0 {
+		if shift+scale*d == 0 {
 			return nil, fmt.Errorf("linear: zero diagonal in row %d", c)
 		}
-		inv[c] = 1 / d
-		md[c] = d
 	}
-	// Row by row, so that g is written once, in order; the common widths
-	// with the columns in registers.
-	g := sm.g
-	switch k {
-	case 8:
-		c0, c1, c2, c3, c4, c5, c6, c7 := cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7]
-		for c, iv := range inv {
-			iv *= scale // the off-diagonals are scale·m
-			row := g[8*c : 8*c+8 : 8*c+8]
-			row[0], row[1], row[2], row[3] = c0[c]*iv, c1[c]*iv, c2[c]*iv, c3[c]*iv
-			row[4], row[5], row[6], row[7] = c4[c]*iv, c5[c]*iv, c6[c]*iv, c7[c]*iv
+	// In blocks on several goroutines; within a block row by row, so
+	// that g is written once, in order, with the columns in registers for
+	// the common widths.
+	forBlocks(n, func(_, lo, hi int) {
+		inv, md := sm.inv[lo:hi], sm.diag[lo:hi]
+		for i, d := range diag[lo:hi] {
+			d = shift + scale*d
+			inv[i] = 1 / d
+			md[i] = d
 		}
-	case 4:
-		c0, c1, c2, c3 := cols[0], cols[1], cols[2], cols[3]
-		for c, iv := range inv {
-			iv *= scale // the off-diagonals are scale·m
-			row := g[4*c : 4*c+4 : 4*c+4]
-			row[0], row[1], row[2], row[3] = c0[c]*iv, c1[c]*iv, c2[c]*iv, c3[c]*iv
-		}
-	default:
-		for c, iv := range inv {
-			iv *= scale // the off-diagonals are scale·m
-			row := g[c*k : c*k+k : c*k+k]
-			for i, cf := range cols {
-				row[i] = cf[c] * iv
+		g := sm.g[k*lo : k*hi]
+		switch k {
+		case 8:
+			c0, c1, c2, c3 := cols[0][lo:hi], cols[1][lo:hi], cols[2][lo:hi], cols[3][lo:hi]
+			c4, c5, c6, c7 := cols[4][lo:hi], cols[5][lo:hi], cols[6][lo:hi], cols[7][lo:hi]
+			for c, iv := range inv {
+				iv *= scale // the off-diagonals are scale·m
+				row := g[8*c : 8*c+8 : 8*c+8]
+				row[0], row[1], row[2], row[3] = c0[c]*iv, c1[c]*iv, c2[c]*iv, c3[c]*iv
+				row[4], row[5], row[6], row[7] = c4[c]*iv, c5[c]*iv, c6[c]*iv, c7[c]*iv
+			}
+		case 4:
+			c0, c1, c2, c3 := cols[0][lo:hi], cols[1][lo:hi], cols[2][lo:hi], cols[3][lo:hi]
+			for c, iv := range inv {
+				iv *= scale // the off-diagonals are scale·m
+				row := g[4*c : 4*c+4 : 4*c+4]
+				row[0], row[1], row[2], row[3] = c0[c]*iv, c1[c]*iv, c2[c]*iv, c3[c]*iv
+			}
+		default:
+			for c, iv := range inv {
+				iv *= scale // the off-diagonals are scale·m
+				row := g[c*k : c*k+k : c*k+k]
+				for i, cf := range cols {
+					row[i] = cf[lo+c] * iv
+				}
 			}
 		}
-	}
+	})
 	return sm, nil
 }
 
