@@ -535,19 +535,24 @@ func sweep5Forward(x, b, g, inv []float64, off []int, lo, hi int) {
 func sweep9Forward(x, b, g, inv []float64, off []int, lo, hi int) {
 	m := hi - lo
 	xs := x[lo:hi:hi]
-	x0, x1, x2 := x[lo+off[0]:][:m], x[lo+off[1]:][:m], x[lo+off[2]:][:m]
+	// The south and north triples slide one cell per step: one new value
+	// each is read per cell (offsets off[0..2] and off[5..7] are
+	// consecutive on a 2-D grid).
+	xS, xN := x[lo+off[0]:][:m+2], x[lo+off[5]:][:m+2]
 	xE := x[lo+1:][:m]
-	x5, x6, x7 := x[lo+off[5]:][:m], x[lo+off[6]:][:m], x[lo+off[7]:][:m]
 	bs, is := b[lo:hi][:m], inv[lo:hi][:m]
 	gs := g[8*lo : 8*hi]
 	prev := x[lo-1]
+	s0, s1, n0, n1 := xS[0], xS[1], xN[0], xN[1]
 	for i := range xs {
 		r := gs[:8:8]
 		gs = gs[8:]
-		v := bs[i]*is[i] - r[0]*x0[i] - r[1]*x1[i] - r[2]*x2[i] - r[4]*xE[i] -
-			r[5]*x5[i] - r[6]*x6[i] - r[7]*x7[i] - r[3]*prev
+		s2, n2 := xS[i+2], xN[i+2]
+		v := bs[i]*is[i] - r[0]*s0 - r[1]*s1 - r[2]*s2 - r[4]*xE[i] -
+			r[5]*n0 - r[6]*n1 - r[7]*n2 - r[3]*prev
 		xs[i] = v
 		prev = v
+		s0, s1, n0, n1 = s1, s2, n1, n2
 	}
 }
 
@@ -571,20 +576,23 @@ func sweep5Backward(x, b, g, inv []float64, off []int, lo, hi int) {
 func sweep9Backward(x, b, g, inv []float64, off []int, lo, hi int) {
 	m := hi - lo
 	xs := x[lo:hi:hi]
-	x0, x1, x2 := x[lo+off[0]:][:m], x[lo+off[1]:][:m], x[lo+off[2]:][:m]
+	// Sliding triples as in sweep9Forward, leftwards.
+	xS, xN := x[lo+off[0]:][:m+2], x[lo+off[5]:][:m+2]
 	xW := x[lo-1:][:m]
-	x5, x6, x7 := x[lo+off[5]:][:m], x[lo+off[6]:][:m], x[lo+off[7]:][:m]
 	bs, is := b[lo:hi][:m], inv[lo:hi][:m]
 	gs := g[8*lo : 8*hi]
 	next := x[hi]
+	s1, s2, n1, n2 := xS[m], xS[m+1], xN[m], xN[m+1]
 	for i := m - 1; i >= 0; i-- {
 		r := gs[len(gs)-8:]
 		r = r[:8:8]
 		gs = gs[:len(gs)-8]
-		v := bs[i]*is[i] - r[0]*x0[i] - r[1]*x1[i] - r[2]*x2[i] - r[3]*xW[i] -
-			r[5]*x5[i] - r[6]*x6[i] - r[7]*x7[i] - r[4]*next
+		s0, n0 := xS[i], xN[i]
+		v := bs[i]*is[i] - r[0]*s0 - r[1]*s1 - r[2]*s2 - r[3]*xW[i] -
+			r[5]*n0 - r[6]*n1 - r[7]*n2 - r[4]*next
 		xs[i] = v
 		next = v
+		s1, s2, n1, n2 = s0, s1, n0, n1
 	}
 }
 
