@@ -472,7 +472,7 @@ func (sm *smoother) sweep(x, b []float64, forward bool) {
 	// On 2-D 5- and 9-point stencils (offsets sorted, ±1 in the middle)
 	// the term of the cell relaxed just before is added last from a
 	// register: it is the only one on the sweep's dependency chain.
-	twoD := (k == 4 && off[1] == -1 && off[2] == 1) || (k == 8 && off[3] == -1 && off[4] == 1)
+	twoD := (k == 4 && off[1] == -1 && off[2] == 1) || (k == 8 && nine(off[:3], off[5:]) && off[3] == -1 && off[4] == 1)
 	if forward {
 		for c := 0; c < lo; c++ {
 			sm.relax(c, x, b)
@@ -628,13 +628,17 @@ func (sm *smoother) zeroResidual(r, x []float64) {
 					rs[i] = -(gr[2]*xE[i] + gr[3]*xN[i]) * ds[i]
 				}
 				c = ihi
-			case k == 8 && first == 4 && off[4] == 1:
-				xE, x5, x6, x7 := x[lo+1:][:m], x[lo+off[5]:][:m], x[lo+off[6]:][:m], x[lo+off[7]:][:m]
+			case k == 8 && first == 4 && off[4] == 1 && nine(off[:3], off[5:]):
+				// The north triple slides as in sweep9Forward.
+				xE, xN := x[lo+1:][:m], x[lo+off[5]:][:m+2]
+				n0, n1 := xN[0], xN[1]
 				gs := g[8*lo : 8*ihi]
 				for i := range rs {
 					gr := gs[:8:8]
 					gs = gs[8:]
-					rs[i] = -(gr[4]*xE[i] + gr[5]*x5[i] + gr[6]*x6[i] + gr[7]*x7[i]) * ds[i]
+					n2 := xN[i+2]
+					rs[i] = -(gr[4]*xE[i] + gr[5]*n0 + gr[6]*n1 + gr[7]*n2) * ds[i]
+					n0, n1 = n1, n2
 				}
 				c = ihi
 			}
@@ -651,13 +655,33 @@ func (sm *smoother) zeroResidual(r, x []float64) {
 	})
 }
 
-// mulVec9 is mulVecRange for nine terms on interior cells [lo, hi).
+// nine reports whether the offsets of the south and north rows of a
+// 9-point stencil, south and north, are consecutive triples (as on a 2-D
+// grid), which the sliding kernels need.
+func nine(south, north []int) bool {
+	return south[1] == south[0]+1 && south[2] == south[0]+2 && north[1] == north[0]+1 && north[2] == north[0]+2
+}
+
+// mulVec9 is mulVecRange for nine terms on interior cells [lo, hi). On a
+// 2-D grid the three rows' triples slide one cell per step: three values
+// of x are read per cell instead of nine.
 func (m *stencil) mulVec9(dst, x []float64, lo, hi int) {
 	o, cf := m.off, m.coef
 	y := dst[lo:hi]
 	k := len(y)
 	c0, c1, c2, c3, c4 := cf[0][lo:hi][:k], cf[1][lo:hi][:k], cf[2][lo:hi][:k], cf[3][lo:hi][:k], cf[4][lo:hi][:k]
 	c5, c6, c7, c8 := cf[5][lo:hi][:k], cf[6][lo:hi][:k], cf[7][lo:hi][:k], cf[8][lo:hi][:k]
+	if nine(o[:3], o[6:]) && o[3] == -1 && o[4] == 0 && o[5] == 1 {
+		xS, xM, xN := x[lo+o[0]:][:k+2], x[lo-1:][:k+2], x[lo+o[6]:][:k+2]
+		s0, s1, m0, m1, n0, n1 := xS[0], xS[1], xM[0], xM[1], xN[0], xN[1]
+		for i := range y {
+			s2, m2, n2 := xS[i+2], xM[i+2], xN[i+2]
+			y[i] = c0[i]*s0 + c1[i]*s1 + c2[i]*s2 + c3[i]*m0 + c4[i]*m1 +
+				c5[i]*m2 + c6[i]*n0 + c7[i]*n1 + c8[i]*n2
+			s0, s1, m0, m1, n0, n1 = s1, s2, m1, m2, n1, n2
+		}
+		return
+	}
 	x0, x1, x2, x3, x4 := x[lo+o[0]:][:k], x[lo+o[1]:][:k], x[lo+o[2]:][:k], x[lo+o[3]:][:k], x[lo+o[4]:][:k]
 	x5, x6, x7, x8 := x[lo+o[5]:][:k], x[lo+o[6]:][:k], x[lo+o[7]:][:k], x[lo+o[8]:][:k]
 	for i := range y {
