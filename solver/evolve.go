@@ -424,6 +424,7 @@ type evolver struct {
 	prevDT    float64
 	rhs, stg  []float64
 	est, fest []float64
+	allocated bool // whether buffers has run
 }
 
 func (e *evolver) finish(st Stats, t float64) Stats {
@@ -487,10 +488,16 @@ func (e *evolver) solver(c float64) (linear.Solver, error) {
 	return s, nil
 }
 
+// buffers allocates, on the first step, the work vectors the scheme uses.
 func (e *evolver) buffers() {
-	if e.rhs == nil {
-		e.rhs = make([]float64, e.n)
-		e.stg = make([]float64, e.n)
+	if !e.allocated {
+		e.allocated = true
+		if e.settings.Scheme != BackwardEuler {
+			e.rhs = make([]float64, e.n)
+		}
+		if e.settings.Scheme == TRBDF2 {
+			e.stg = make([]float64, e.n)
+		}
 		if e.needF {
 			e.f1 = make([]float64, e.n)
 		}
@@ -727,12 +734,14 @@ type fallbackSolver struct {
 	primary linear.Solver
 	make    func() (linear.Solver, error)
 	backup  linear.Solver
+	x0      []float64 // the initial guess, kept for the fallback
 }
 
 // Solve solves with the primary solver, or the fallback after a failure.
 func (f *fallbackSolver) Solve(x, b []float64) error {
 	if f.backup == nil {
-		x0 := append([]float64(nil), x...)
+		f.x0 = append(f.x0[:0], x...)
+		x0 := f.x0
 		err := f.primary.Solve(x, b)
 		if err == nil {
 			return nil
