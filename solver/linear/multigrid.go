@@ -31,7 +31,8 @@ type mgLevel struct {
 	op matrix    // the level's matrix (its product and residual)
 	sm *smoother // nil on the coarsest level (solved directly)
 	// Work vectors: the level's solution and right-hand side (levels ≥ 1)
-	// and residual (all but the coarsest).
+	// and residual (all but the coarsest, except 2-D levels, which form it
+	// a row at a time).
 	x, b, r []float64
 	// pw is the transfer to the next coarser level (nil on the coarsest).
 	pw *prolongation
@@ -78,7 +79,7 @@ func newMultigridShifted(sh *Shifts, c float64) (*multigrid, error) {
 		return nil, fmt.Errorf("linear: multigrid: %w", err)
 	}
 	mg := &multigrid{points: len(a.off)}
-	mg.levels = append(mg.levels, &mgLevel{op: &shifted{a: a, c: c}, sm: sm, pw: pw, r: make([]float64, a.n)})
+	mg.levels = append(mg.levels, &mgLevel{op: &shifted{a: a, c: c}, sm: sm, pw: pw, r: residualSpace(a)})
 	i1, a1 := sh.coarse()
 	next := combine(i1, a1, -c)
 	if !next.positiveDiagonal() {
@@ -106,7 +107,7 @@ func (mg *multigrid) extend(st *stencil) error {
 		}
 		lv.sm = sm
 		lv.pw = pw
-		lv.r = make([]float64, st.n)
+		lv.r = residualSpace(st)
 		next := galerkin(st, pw)
 		if !next.positiveDiagonal() {
 			// Linear interpolation of a strongly convective level can give
@@ -132,6 +133,15 @@ func (mg *multigrid) extend(st *stencil) error {
 	return nil
 }
 
+// residualSpace returns the residual vector of a level on m's grid; 2-D
+// levels need none (restrictResidual forms it a row at a time).
+func residualSpace(m *stencil) []float64 {
+	if len(m.shape) == 2 {
+		return nil
+	}
+	return make([]float64, m.n)
+}
+
 // apply sets z ≈ M⁻¹·r by one V-cycle from zero: a fixed linear operator,
 // as a BiCGSTAB preconditioner must be.
 func (mg *multigrid) apply(z, r []float64) {
@@ -149,12 +159,11 @@ func (mg *multigrid) cycle(l int, x, b []float64) {
 		return
 	}
 	// x is zero on entry (apply and the coarse-grid call clear it), which
-	// zeroResidual relies on.
+	// the residual of restrictResidual relies on.
 	lv.sm.sweep(x, b, true)
-	lv.sm.zeroResidual(lv.r, x)
 	next := mg.levels[l+1]
 	cx, cb := next.x, next.b
-	lv.pw.restrict(cb, lv.r)
+	lv.pw.restrictResidual(cb, lv.sm, x, lv.r)
 	clear(cx)
 	mg.cycle(l+1, cx, cb)
 	lv.pw.prolongAdd(x, cx)
@@ -287,23 +296,46 @@ func (p *prolongation) aggregate(co []int) int {
 
 // restrict sets dst (coarse) to the sums of src over the aggregates.
 func (p *prolongation) restrict(dst, src []float64) {
-	clear(dst)
 	if len(p.fine) == 2 {
-		nx, ax, ay := p.fine[0], p.agg[0], p.agg[1]
-		ncx := p.coarse[0]
-		// Row pairs (2J, 2J+1) stay in one part: they share coarse row J.
-		forRows(p.fine[1], nx, func(j0, j1 int) {
-			for j := j0; j < j1; j++ {
-				row := src[j*nx : (j+1)*nx]
-				out := dst[int(ay[j])*ncx : (int(ay[j])+1)*ncx]
-				for i, v := range row {
-					out[ax[i]] += v
-				}
-			}
+		p.restrictRows(dst, func(_ []float64, lo, hi int) []float64 { return src[lo:hi] })
+		return
+	}
+	clear(dst)
+	p.forEachFine(func(c int, co []int) { dst[p.aggregate(co)] += src[c] })
+}
+
+// restrictResidual sets dst (coarse) to the restriction of the residual
+// that sm.zeroResidual gives for x, using r as work space; on 2-D grids
+// the residual is formed a row at a time and never stored.
+func (p *prolongation) restrictResidual(dst []float64, sm *smoother, x, r []float64) {
+	if len(p.fine) == 2 {
+		p.restrictRows(dst, func(buf []float64, lo, hi int) []float64 {
+			sm.zeroResidualRange(buf, x, lo, hi)
+			return buf
 		})
 		return
 	}
-	p.forEachFine(func(c int, co []int) { dst[p.aggregate(co)] += src[c] })
+	sm.zeroResidual(r, x)
+	p.restrict(dst, r)
+}
+
+// restrictRows is restrict on a 2-D grid, with row(buf, lo, hi) giving the
+// fine values of cells [lo, hi) (one row; buf is a scratch row).
+func (p *prolongation) restrictRows(dst []float64, row func(buf []float64, lo, hi int) []float64) {
+	clear(dst)
+	nx, ax, ay := p.fine[0], p.agg[0], p.agg[1]
+	ncx := p.coarse[0]
+	// Row pairs (2J, 2J+1) stay in one part: they share coarse row J.
+	forRows(p.fine[1], nx, func(j0, j1 int) {
+		buf := make([]float64, nx)
+		for j := j0; j < j1; j++ {
+			in := row(buf, j*nx, (j+1)*nx)
+			out := dst[int(ay[j])*ncx : (int(ay[j])+1)*ncx]
+			for i, v := range in {
+				out[ax[i]] += v
+			}
+		}
+	})
 }
 
 // prolongAdd adds the interpolation of the coarse vector src to dst.

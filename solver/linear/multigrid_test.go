@@ -356,7 +356,8 @@ func csrDiff(a, b rawCSR) float64 {
 
 // TestZeroResidual: after a forward sweep from zero, the residual from the
 // later neighbours alone equals b − M·x (5-point, 9-point and the general
-// 3-D path, cells at both ends included).
+// 3-D path, cells at both ends included), and its restriction formed a row
+// at a time equals the restriction of the stored residual.
 func TestZeroResidual(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
@@ -381,6 +382,21 @@ func TestZeroResidual(t *testing.T) {
 			sm.zeroResidual(got, x)
 			if d := relDiff(got, want); d > 1e-12 {
 				t.Errorf("residual differs from b − M·x by %g", d)
+			}
+			// Restricted a row at a time, it is the restriction of the
+			// stored residual, bit for bit.
+			pw := newProlongation(tc.shape)
+			nc := 1
+			for _, m := range pw.coarse {
+				nc *= m
+			}
+			fused, stored := make([]float64, nc), make([]float64, nc)
+			pw.restrictResidual(fused, sm, x, make([]float64, st.n))
+			pw.restrict(stored, got)
+			for i := range fused {
+				if fused[i] != stored[i] {
+					t.Fatalf("coarse cell %d: %v restricted a row at a time, %v from the stored residual", i, fused[i], stored[i])
+				}
 			}
 		})
 	}

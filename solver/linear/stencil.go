@@ -602,8 +602,14 @@ func sweep9Backward(x, b, g, inv []float64, off []int, lo, hi int) {
 // zero, so r[c] = −M(c,c)·Σ g[c,t]·x[c+off[t]] over the terms with
 // off[t] > 0: half the terms of a product, and no b.
 func (sm *smoother) zeroResidual(r, x []float64) {
+	r = r[:sm.n]
+	forBlocks(sm.n, func(_, lo, hi int) { sm.zeroResidualRange(r[lo:hi], x, lo, hi) })
+}
+
+// zeroResidualRange is zeroResidual for the cells [lo, hi), stored in
+// r[0 : hi−lo].
+func (sm *smoother) zeroResidualRange(r, x []float64, lo, hi int) {
 	n, pad := sm.n, sm.pad
-	r = r[:n]
 	x = x[:n]
 	k := len(sm.off)
 	off, g, d := sm.off, sm.g, sm.diag[:n]
@@ -611,13 +617,14 @@ func (sm *smoother) zeroResidual(r, x []float64) {
 	for first < k && off[first] < 0 {
 		first++
 	}
-	forBlocks(n, func(_, lo, hi int) {
-		ihi := min(hi, n-pad)
+	r = r[:hi-lo]
+	{
+		ihi := max(min(hi, n-pad), lo)
 		c := lo
 		if m := ihi - lo; m > 0 {
 			// Each neighbour through its own slice: no bounds checks in
 			// the loops.
-			rs, ds := r[lo:ihi], d[lo:ihi][:m]
+			rs, ds := r[:m], d[lo:ihi][:m]
 			switch {
 			case k == 4 && first == 2 && off[2] == 1:
 				xE, xN := x[lo+1:][:m], x[lo+off[3]:][:m]
@@ -650,9 +657,9 @@ func (sm *smoother) zeroResidual(r, x []float64) {
 					s += g[c*k+t] * x[j]
 				}
 			}
-			r[c] = -s * d[c]
+			r[c-lo] = -s * d[c]
 		}
-	})
+	}
 }
 
 // nine reports whether the offsets of the south and north rows of a

@@ -116,3 +116,26 @@ func BenchmarkSweep400x400(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkVCycle400x400 is one multigrid V-cycle (the preconditioner
+// application of BiCGSTAB) on 400² 5- and 9-point step matrices.
+func BenchmarkVCycle400x400(b *testing.B) {
+	for _, nine := range []bool{false, true} {
+		name := "5-point"
+		if nine {
+			name = "9-point"
+		}
+		b.Run(name, func(b *testing.B) {
+			m := implicitStep(gridOpts{nx: 400, ny: 400, nine: nine, dt: 10, seed: 1})
+			_, st := mustStencil(b, m, []int{400, 400})
+			mg, err := newMultigridStencil(st)
+			if err != nil {
+				b.Fatal(err)
+			}
+			z, r := make([]float64, st.n), randVec(st.n, 1)
+			for b.Loop() {
+				mg.apply(z, r)
+			}
+		})
+	}
+}
