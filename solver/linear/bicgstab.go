@@ -312,19 +312,17 @@ func (s *bicgstab) SolveTol(x, b []float64, tol float64) error {
 		restart := false
 		for !restart && iter < s.maxIter {
 			iter++
-			rhoNew := floats.Dot(rh, r)
+			rhoNew := dot(rh, r)
 			if !(math.Abs(rhoNew) > 0x1p-52*rhn*rn) {
 				restart = true
 				break
 			}
 			beta := (rhoNew / rho) * (alpha / omega)
 			rho = rhoNew
-			for i := range p {
-				p[i] = r[i] + beta*(p[i]-omega*v[i])
-			}
+			updateP(p, r, v, beta, omega)
 			s.pre.apply(ph, p)
 			s.op.mulVec(v, ph)
-			den := floats.Dot(rh, v)
+			den := dot(rh, v)
 			if den == 0 || math.IsNaN(den) || math.IsInf(den, 0) {
 				restart = true
 				break
@@ -349,9 +347,7 @@ func (s *bicgstab) SolveTol(x, b []float64, tol float64) error {
 				break
 			}
 			omega = tr / tt
-			for i := range x {
-				x[i] += alpha*ph[i] + omega*sh[i]
-			}
+			updateX(x, ph, sh, alpha, omega)
 			rn = math.Sqrt(axpyNorm(r, -omega, t))
 			exact = false
 			if math.IsNaN(rn) || math.IsInf(rn, 0) {
@@ -394,8 +390,41 @@ func (s *bicgstab) SolveTol(x, b []float64, tol float64) error {
 	return nil
 }
 
+// The vector kernels of BiCGSTAB run in blocks on several goroutines
+// (forBlocks) for vectors of parallelCells and more; their sums are taken
+// per block, then over the blocks in order, so the bits do not depend on
+// the number of goroutines. Shorter vectors take one serial pass, without
+// allocating.
+
+// blockSum returns Σ over the blocks of [0, n) of f(lo, hi).
+func blockSum(n int, f func(lo, hi int) float64) float64 {
+	sums := make([]float64, blocks(n))
+	forBlocks(n, func(k, lo, hi int) { sums[k] = f(lo, hi) })
+	var s float64
+	for _, v := range sums {
+		s += v
+	}
+	return s
+}
+
+// dot returns x·y.
+func dot(x, y []float64) float64 {
+	y = y[:len(x)]
+	if len(x) < parallelCells {
+		return floats.Dot(x, y)
+	}
+	return blockSum(len(x), func(lo, hi int) float64 { return floats.Dot(x[lo:hi], y[lo:hi]) })
+}
+
 // axpyNorm sets y += a·x and returns ‖y‖₂² (one pass instead of two).
 func axpyNorm(y []float64, a float64, x []float64) float64 {
+	if len(y) < parallelCells {
+		return axpyNormSerial(y, a, x)
+	}
+	return blockSum(len(y), func(lo, hi int) float64 { return axpyNormSerial(y[lo:hi], a, x[lo:hi]) })
+}
+
+func axpyNormSerial(y []float64, a float64, x []float64) float64 {
 	x = x[:len(y)]
 	var s float64
 	for i, xi := range x {
@@ -408,10 +437,57 @@ func axpyNorm(y []float64, a float64, x []float64) float64 {
 
 // dot2 returns t·t and t·r in one pass.
 func dot2(t, r []float64) (tt, tr float64) {
+	if len(t) < parallelCells {
+		return dot2Serial(t, r)
+	}
+	both := make([]float64, 2*blocks(len(t)))
+	forBlocks(len(t), func(k, lo, hi int) {
+		both[2*k], both[2*k+1] = dot2Serial(t[lo:hi], r[lo:hi])
+	})
+	for k := 0; k < len(both); k += 2 {
+		tt += both[k]
+		tr += both[k+1]
+	}
+	return tt, tr
+}
+
+func dot2Serial(t, r []float64) (tt, tr float64) {
 	r = r[:len(t)]
 	for i, v := range t {
 		tt += v * v
 		tr += v * r[i]
 	}
 	return tt, tr
+}
+
+// updateP sets p = r + β·(p − ω·v).
+func updateP(p, r, v []float64, beta, omega float64) {
+	if len(p) < parallelCells {
+		updatePSerial(p, r, v, beta, omega)
+		return
+	}
+	forBlocks(len(p), func(_, lo, hi int) { updatePSerial(p[lo:hi], r[lo:hi], v[lo:hi], beta, omega) })
+}
+
+func updatePSerial(p, r, v []float64, beta, omega float64) {
+	r, v = r[:len(p)], v[:len(p)]
+	for i := range p {
+		p[i] = r[i] + beta*(p[i]-omega*v[i])
+	}
+}
+
+// updateX sets x += α·ph + ω·sh.
+func updateX(x, ph, sh []float64, alpha, omega float64) {
+	if len(x) < parallelCells {
+		updateXSerial(x, ph, sh, alpha, omega)
+		return
+	}
+	forBlocks(len(x), func(_, lo, hi int) { updateXSerial(x[lo:hi], ph[lo:hi], sh[lo:hi], alpha, omega) })
+}
+
+func updateXSerial(x, ph, sh []float64, alpha, omega float64) {
+	ph, sh = ph[:len(x)], sh[:len(x)]
+	for i := range x {
+		x[i] += alpha*ph[i] + omega*sh[i]
+	}
 }
