@@ -1,6 +1,7 @@
 package linear
 
 import (
+	"runtime"
 	"testing"
 
 	"github.com/james-bowman/sparse"
@@ -150,6 +151,46 @@ func TestShiftedMultigrid(t *testing.T) {
 			if d := relDiff(z1, z2); d > 1e-14 {
 				t.Errorf("%s c=%g: products differ by %g", name, c, d)
 			}
+		}
+	}
+}
+
+// TestParallelDeterministic: the kernels that run on several goroutines
+// (products, residual norms, dot products, vector updates, smoother
+// set-up, transfers) give the same bits with GOMAXPROCS 1 and 2, so a run
+// and its resumption agree on any machine.
+func TestParallelDeterministic(t *testing.T) {
+	if runtime.NumCPU() < 2 {
+		t.Skip("one CPU")
+	}
+	m := implicitStep(gridOpts{nx: 400, ny: 340, nine: true, dt: 1, seed: 4})
+	a, err := raw(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.n/4 < parallelCells {
+		t.Fatalf("%d cells: too few to run two levels in parallel", a.n)
+	}
+	solve := func(procs int) []float64 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		sh, ok := NewShifts(m, []int{400, 340})
+		if !ok {
+			t.Fatal("not a stencil matrix")
+		}
+		s, err := sh.Solver(3, Settings{Method: Multigrid})
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := make([]float64, a.n)
+		if err := s.Solve(x, randVec(a.n, 6)); err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	one, two := solve(1), solve(2)
+	for i := range one {
+		if one[i] != two[i] {
+			t.Fatalf("cell %d: %v with one goroutine, %v with two", i, one[i], two[i])
 		}
 	}
 }
