@@ -108,8 +108,8 @@ func TestSmootherLayout(t *testing.T) {
 					if s == st.diag {
 						continue
 					}
-					if sm.off[i] != o || sm.g[cell*c.k+i] != st.coef[s][cell]*(1/d) {
-						t.Fatalf("cell %d term %d: offset %d coefficient %g, want %d and %g", cell, i, sm.off[i], sm.g[cell*c.k+i], o, st.coef[s][cell]/d)
+					if sm.off[i] != o || sm.g[sm.at(cell, i)] != st.coef[s][cell]*(1/d) {
+						t.Fatalf("cell %d term %d: offset %d coefficient %g, want %d and %g", cell, i, sm.off[i], sm.g[sm.at(cell, i)], o, st.coef[s][cell]/d)
 					}
 					i++
 				}

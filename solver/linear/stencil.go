@@ -360,13 +360,30 @@ func residualBy(n int, r, b, x []float64, product func(dst, x []float64, lo, hi 
 
 // smoother holds a stencil matrix in the layout of a Gauss–Seidel sweep:
 // per cell, the off-diagonal coefficients divided by the diagonal, side by
-// side, so a relaxation reads one contiguous run.
+// side, so a relaxation reads contiguous runs: those of the earlier
+// neighbours (negative offsets) in one block of g, those of the later ones
+// in a second block, which the zero-start residual reads alone.
 type smoother struct {
 	n, pad int
-	off    []int     // offsets of the off-diagonal terms
-	g      []float64 // g[c·m + t] = M(c, c+off[t]) / M(c, c), m = len(off)
-	inv    []float64 // 1/M(c, c)
-	diag   []float64 // M(c, c)
+	off    []int // offsets of the off-diagonal terms, increasing
+	kl, ku int   // how many are negative and positive
+	// g[c·kl + t] = M(c, c+off[t]) / M(c, c) for t < kl, and
+	// g[n·kl + c·ku + t − kl] for t ≥ kl (see at).
+	g    []float64
+	inv  []float64 // 1/M(c, c)
+	diag []float64 // M(c, c)
+}
+
+// lower and upper return the blocks of g.
+func (sm *smoother) lower() []float64 { return sm.g[:sm.n*sm.kl] }
+func (sm *smoother) upper() []float64 { return sm.g[sm.n*sm.kl:] }
+
+// at returns the position in g of cell c's term t.
+func (sm *smoother) at(c, t int) int {
+	if t < sm.kl {
+		return c*sm.kl + t
+	}
+	return sm.n*sm.kl + c*sm.ku + t - sm.kl
 }
 
 // newSmoother returns the Gauss–Seidel form of m, or an error naming a row
@@ -388,8 +405,12 @@ func newScaledSmoother(m *stencil, scale, shift float64) (*smoother, error) {
 	for t, o := range m.off {
 		if t != m.diag {
 			sm.off = append(sm.off, o)
+			if o < 0 {
+				sm.kl++
+			}
 		}
 	}
+	sm.ku = k - sm.kl
 	diag := m.coef[m.diag][:n]
 	for c, d := range diag {
 		if shift+scale*d == 0 {
@@ -397,8 +418,9 @@ func newScaledSmoother(m *stencil, scale, shift float64) (*smoother, error) {
 		}
 	}
 	// In blocks on several goroutines; within a block row by row, so
-	// that g is written once, in order, with the columns in registers for
-	// the common widths.
+	// that g is written in order, with the columns in registers for the
+	// common widths.
+	kl, ku := sm.kl, sm.ku
 	forBlocks(n, func(_, lo, hi int) {
 		inv, md := sm.inv[lo:hi], sm.diag[lo:hi]
 		for i, d := range diag[lo:hi] {
@@ -406,30 +428,29 @@ func newScaledSmoother(m *stencil, scale, shift float64) (*smoother, error) {
 			inv[i] = 1 / d
 			md[i] = d
 		}
-		g := sm.g[k*lo : k*hi]
-		switch k {
-		case 8:
+		gl, gu := sm.lower()[kl*lo:kl*hi], sm.upper()[ku*lo:ku*hi]
+		switch {
+		case kl == 4 && ku == 4:
 			c0, c1, c2, c3 := cols[0][lo:hi], cols[1][lo:hi], cols[2][lo:hi], cols[3][lo:hi]
 			c4, c5, c6, c7 := cols[4][lo:hi], cols[5][lo:hi], cols[6][lo:hi], cols[7][lo:hi]
 			for c, iv := range inv {
 				iv *= scale // the off-diagonals are scale·m
-				row := g[8*c : 8*c+8 : 8*c+8]
-				row[0], row[1], row[2], row[3] = c0[c]*iv, c1[c]*iv, c2[c]*iv, c3[c]*iv
-				row[4], row[5], row[6], row[7] = c4[c]*iv, c5[c]*iv, c6[c]*iv, c7[c]*iv
+				l, u := gl[4*c:4*c+4:4*c+4], gu[4*c:4*c+4:4*c+4]
+				l[0], l[1], l[2], l[3] = c0[c]*iv, c1[c]*iv, c2[c]*iv, c3[c]*iv
+				u[0], u[1], u[2], u[3] = c4[c]*iv, c5[c]*iv, c6[c]*iv, c7[c]*iv
 			}
-		case 4:
+		case kl == 2 && ku == 2:
 			c0, c1, c2, c3 := cols[0][lo:hi], cols[1][lo:hi], cols[2][lo:hi], cols[3][lo:hi]
 			for c, iv := range inv {
 				iv *= scale // the off-diagonals are scale·m
-				row := g[4*c : 4*c+4 : 4*c+4]
-				row[0], row[1], row[2], row[3] = c0[c]*iv, c1[c]*iv, c2[c]*iv, c3[c]*iv
+				l, u := gl[2*c:2*c+2:2*c+2], gu[2*c:2*c+2:2*c+2]
+				l[0], l[1], u[0], u[1] = c0[c]*iv, c1[c]*iv, c2[c]*iv, c3[c]*iv
 			}
 		default:
 			for c, iv := range inv {
 				iv *= scale // the off-diagonals are scale·m
-				row := g[c*k : c*k+k : c*k+k]
-				for i, cf := range cols {
-					row[i] = cf[lo+c] * iv
+				for t, cf := range cols {
+					sm.g[sm.at(lo+c, t)] = cf[lo+c] * iv
 				}
 			}
 		}
@@ -439,12 +460,10 @@ func newScaledSmoother(m *stencil, scale, shift float64) (*smoother, error) {
 
 // relax updates x[c] from its neighbours (with bounds checks).
 func (sm *smoother) relax(c int, x, b []float64) {
-	k := len(sm.off)
 	s := b[c] * sm.inv[c]
-	row := sm.g[c*k : c*k+k]
 	for t, o := range sm.off {
 		if j := c + o; j >= 0 && j < sm.n {
-			s -= row[t] * x[j]
+			s -= sm.g[sm.at(c, t)] * x[j]
 		}
 	}
 	x[c] = s
@@ -459,13 +478,11 @@ func (sm *smoother) sweep(x, b []float64, forward bool) {
 	lo, hi := min(pad, n), max(n-pad, pad)
 	k := len(sm.off)
 	off := sm.off[:k]
-	g, inv := sm.g, sm.inv[:n]
+	inv := sm.inv[:n]
 	interior := func(c int) {
 		s := b[c] * inv[c]
-		row := g[c*k : c*k+k]
-		row = row[:len(off)]
 		for t, o := range off {
-			s -= row[t] * x[c+o]
+			s -= sm.g[sm.at(c, t)] * x[c+o]
 		}
 		x[c] = s
 	}
@@ -479,9 +496,9 @@ func (sm *smoother) sweep(x, b []float64, forward bool) {
 		}
 		switch {
 		case twoD && k == 4 && lo > 0:
-			sweep5Forward(x, b, g, inv, off, lo, hi)
+			sweep5Forward(x, b, sm.lower(), sm.upper(), inv, off, lo, hi)
 		case twoD && k == 8 && lo > 0:
-			sweep9Forward(x, b, g, inv, off, lo, hi)
+			sweep9Forward(x, b, sm.lower(), sm.upper(), inv, off, lo, hi)
 		default:
 			for c := lo; c < hi; c++ {
 				interior(c)
@@ -497,9 +514,9 @@ func (sm *smoother) sweep(x, b []float64, forward bool) {
 	}
 	switch {
 	case twoD && k == 4 && hi < n:
-		sweep5Backward(x, b, g, inv, off, lo, hi)
+		sweep5Backward(x, b, sm.lower(), sm.upper(), inv, off, lo, hi)
 	case twoD && k == 8 && hi < n:
-		sweep9Backward(x, b, g, inv, off, lo, hi)
+		sweep9Backward(x, b, sm.lower(), sm.upper(), inv, off, lo, hi)
 	default:
 		for c := hi - 1; c >= lo; c-- {
 			interior(c)
@@ -516,23 +533,23 @@ func (sm *smoother) sweep(x, b []float64, forward bool) {
 // cell relaxed just before is taken from a register, subtracted last: it
 // is the only term on the sweep's dependency chain.
 
-func sweep5Forward(x, b, g, inv []float64, off []int, lo, hi int) {
+func sweep5Forward(x, b, gl, gu, inv []float64, off []int, lo, hi int) {
 	m := hi - lo
 	xs := x[lo:hi:hi]
 	xS, xE, xN := x[lo+off[0]:][:m], x[lo+1:][:m], x[lo+off[3]:][:m]
 	bs, is := b[lo:hi][:m], inv[lo:hi][:m]
-	gs := g[4*lo : 4*hi]
+	ls, us := gl[2*lo:2*hi], gu[2*lo:2*hi]
 	prev := x[lo-1]
 	for i := range xs {
-		r := gs[:4:4]
-		gs = gs[4:]
-		v := bs[i]*is[i] - r[0]*xS[i] - r[2]*xE[i] - r[3]*xN[i] - r[1]*prev
+		l, u := ls[:2:2], us[:2:2]
+		ls, us = ls[2:], us[2:]
+		v := bs[i]*is[i] - l[0]*xS[i] - u[0]*xE[i] - u[1]*xN[i] - l[1]*prev
 		xs[i] = v
 		prev = v
 	}
 }
 
-func sweep9Forward(x, b, g, inv []float64, off []int, lo, hi int) {
+func sweep9Forward(x, b, gl, gu, inv []float64, off []int, lo, hi int) {
 	m := hi - lo
 	xs := x[lo:hi:hi]
 	// The south and north triples slide one cell per step: one new value
@@ -541,55 +558,55 @@ func sweep9Forward(x, b, g, inv []float64, off []int, lo, hi int) {
 	xS, xN := x[lo+off[0]:][:m+2], x[lo+off[5]:][:m+2]
 	xE := x[lo+1:][:m]
 	bs, is := b[lo:hi][:m], inv[lo:hi][:m]
-	gs := g[8*lo : 8*hi]
+	ls, us := gl[4*lo:4*hi], gu[4*lo:4*hi]
 	prev := x[lo-1]
 	s0, s1, n0, n1 := xS[0], xS[1], xN[0], xN[1]
 	for i := range xs {
-		r := gs[:8:8]
-		gs = gs[8:]
+		l, u := ls[:4:4], us[:4:4]
+		ls, us = ls[4:], us[4:]
 		s2, n2 := xS[i+2], xN[i+2]
-		v := bs[i]*is[i] - r[0]*s0 - r[1]*s1 - r[2]*s2 - r[4]*xE[i] -
-			r[5]*n0 - r[6]*n1 - r[7]*n2 - r[3]*prev
+		v := bs[i]*is[i] - l[0]*s0 - l[1]*s1 - l[2]*s2 - u[0]*xE[i] -
+			u[1]*n0 - u[2]*n1 - u[3]*n2 - l[3]*prev
 		xs[i] = v
 		prev = v
 		s0, s1, n0, n1 = s1, s2, n1, n2
 	}
 }
 
-func sweep5Backward(x, b, g, inv []float64, off []int, lo, hi int) {
+func sweep5Backward(x, b, gl, gu, inv []float64, off []int, lo, hi int) {
 	m := hi - lo
 	xs := x[lo:hi:hi]
 	xS, xW, xN := x[lo+off[0]:][:m], x[lo-1:][:m], x[lo+off[3]:][:m]
 	bs, is := b[lo:hi][:m], inv[lo:hi][:m]
-	gs := g[4*lo : 4*hi]
+	ls, us := gl[2*lo:2*hi], gu[2*lo:2*hi]
 	next := x[hi]
 	for i := m - 1; i >= 0; i-- {
-		r := gs[len(gs)-4:]
-		r = r[:4:4]
-		gs = gs[:len(gs)-4]
-		v := bs[i]*is[i] - r[0]*xS[i] - r[1]*xW[i] - r[3]*xN[i] - r[2]*next
+		l, u := ls[len(ls)-2:], us[len(us)-2:]
+		l, u = l[:2:2], u[:2:2]
+		ls, us = ls[:len(ls)-2], us[:len(us)-2]
+		v := bs[i]*is[i] - l[0]*xS[i] - l[1]*xW[i] - u[1]*xN[i] - u[0]*next
 		xs[i] = v
 		next = v
 	}
 }
 
-func sweep9Backward(x, b, g, inv []float64, off []int, lo, hi int) {
+func sweep9Backward(x, b, gl, gu, inv []float64, off []int, lo, hi int) {
 	m := hi - lo
 	xs := x[lo:hi:hi]
 	// Sliding triples as in sweep9Forward, leftwards.
 	xS, xN := x[lo+off[0]:][:m+2], x[lo+off[5]:][:m+2]
 	xW := x[lo-1:][:m]
 	bs, is := b[lo:hi][:m], inv[lo:hi][:m]
-	gs := g[8*lo : 8*hi]
+	ls, us := gl[4*lo:4*hi], gu[4*lo:4*hi]
 	next := x[hi]
 	s1, s2, n1, n2 := xS[m], xS[m+1], xN[m], xN[m+1]
 	for i := m - 1; i >= 0; i-- {
-		r := gs[len(gs)-8:]
-		r = r[:8:8]
-		gs = gs[:len(gs)-8]
+		l, u := ls[len(ls)-4:], us[len(us)-4:]
+		l, u = l[:4:4], u[:4:4]
+		ls, us = ls[:len(ls)-4], us[:len(us)-4]
 		s0, n0 := xS[i], xN[i]
-		v := bs[i]*is[i] - r[0]*s0 - r[1]*s1 - r[2]*s2 - r[3]*xW[i] -
-			r[5]*n0 - r[6]*n1 - r[7]*n2 - r[4]*next
+		v := bs[i]*is[i] - l[0]*s0 - l[1]*s1 - l[2]*s2 - l[3]*xW[i] -
+			u[1]*n0 - u[2]*n1 - u[3]*n2 - u[0]*next
 		xs[i] = v
 		next = v
 		s1, s2, n1, n2 = s0, s1, n0, n1
@@ -611,54 +628,47 @@ func (sm *smoother) zeroResidual(r, x []float64) {
 func (sm *smoother) zeroResidualRange(r, x []float64, lo, hi int) {
 	n, pad := sm.n, sm.pad
 	x = x[:n]
-	k := len(sm.off)
-	off, g, d := sm.off, sm.g, sm.diag[:n]
-	first := 0 // the first term with a positive offset (offsets are sorted)
-	for first < k && off[first] < 0 {
-		first++
-	}
+	k, kl, ku := len(sm.off), sm.kl, sm.ku
+	off, gu, d := sm.off, sm.upper(), sm.diag[:n]
 	r = r[:hi-lo]
-	{
-		ihi := max(min(hi, n-pad), lo)
-		c := lo
-		if m := ihi - lo; m > 0 {
-			// Each neighbour through its own slice: no bounds checks in
-			// the loops.
-			rs, ds := r[:m], d[lo:ihi][:m]
-			switch {
-			case k == 4 && first == 2 && off[2] == 1:
-				xE, xN := x[lo+1:][:m], x[lo+off[3]:][:m]
-				gs := g[4*lo : 4*ihi]
-				for i := range rs {
-					gr := gs[:4:4]
-					gs = gs[4:]
-					rs[i] = -(gr[2]*xE[i] + gr[3]*xN[i]) * ds[i]
-				}
-				c = ihi
-			case k == 8 && first == 4 && off[4] == 1 && nine(off[:3], off[5:]):
-				// The north triple slides as in sweep9Forward.
-				xE, xN := x[lo+1:][:m], x[lo+off[5]:][:m+2]
-				n0, n1 := xN[0], xN[1]
-				gs := g[8*lo : 8*ihi]
-				for i := range rs {
-					gr := gs[:8:8]
-					gs = gs[8:]
-					n2 := xN[i+2]
-					rs[i] = -(gr[4]*xE[i] + gr[5]*n0 + gr[6]*n1 + gr[7]*n2) * ds[i]
-					n0, n1 = n1, n2
-				}
-				c = ihi
+	ihi := max(min(hi, n-pad), lo)
+	c := lo
+	if m := ihi - lo; m > 0 {
+		// Each neighbour through its own slice: no bounds checks in the
+		// loops.
+		rs, ds := r[:m], d[lo:ihi][:m]
+		us := gu[ku*lo : ku*ihi]
+		switch {
+		case k == 4 && kl == 2 && off[2] == 1:
+			xE, xN := x[lo+1:][:m], x[lo+off[3]:][:m]
+			for i := range rs {
+				u := us[:2:2]
+				us = us[2:]
+				rs[i] = -(u[0]*xE[i] + u[1]*xN[i]) * ds[i]
+			}
+			c = ihi
+		case k == 8 && kl == 4 && off[4] == 1 && nine(off[:3], off[5:]):
+			// The north triple slides as in sweep9Forward.
+			xE, xN := x[lo+1:][:m], x[lo+off[5]:][:m+2]
+			n0, n1 := xN[0], xN[1]
+			for i := range rs {
+				u := us[:4:4]
+				us = us[4:]
+				n2 := xN[i+2]
+				rs[i] = -(u[0]*xE[i] + u[1]*n0 + u[2]*n1 + u[3]*n2) * ds[i]
+				n0, n1 = n1, n2
+			}
+			c = ihi
+		}
+	}
+	for ; c < hi; c++ {
+		var s float64
+		for t := kl; t < k; t++ {
+			if j := c + off[t]; j < n {
+				s += sm.g[sm.at(c, t)] * x[j]
 			}
 		}
-		for ; c < hi; c++ {
-			var s float64
-			for t := first; t < k; t++ {
-				if j := c + off[t]; j < n {
-					s += g[c*k+t] * x[j]
-				}
-			}
-			r[c-lo] = -s * d[c]
-		}
+		r[c-lo] = -s * d[c]
 	}
 }
 
