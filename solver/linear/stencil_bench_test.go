@@ -93,49 +93,48 @@ func BenchmarkNewMultigrid400x400(b *testing.B) {
 	}
 }
 
-// BenchmarkSweep400x400 is one forward and one backward Gauss–Seidel sweep
-// (the smoothing of one V-cycle level) on 5- and 9-point stencils.
-func BenchmarkSweep400x400(b *testing.B) {
+// on400 runs f as sub-benchmarks "5-point" and "9-point" on the stencil
+// storage of 400² step matrices.
+func on400(b *testing.B, f func(b *testing.B, st *stencil)) {
 	for _, nine := range []bool{false, true} {
 		name := "5-point"
 		if nine {
 			name = "9-point"
 		}
 		b.Run(name, func(b *testing.B) {
-			m := implicitStep(gridOpts{nx: 400, ny: 400, nine: nine, dt: 10, seed: 1})
-			a, st := mustStencil(b, m, []int{400, 400})
-			sm, err := newSmoother(st)
-			if err != nil {
-				b.Fatal(err)
-			}
-			x, rhs := make([]float64, a.n), randVec(a.n, 1)
-			for b.Loop() {
-				sm.sweep(x, rhs, true)
-				sm.sweep(x, rhs, false)
-			}
+			_, st := mustStencil(b, implicitStep(gridOpts{nx: 400, ny: 400, nine: nine, dt: 10, seed: 1}), []int{400, 400})
+			f(b, st)
 		})
 	}
+}
+
+// BenchmarkSweep400x400 is one forward and one backward Gauss–Seidel sweep
+// (the smoothing of one V-cycle level) on 5- and 9-point stencils.
+func BenchmarkSweep400x400(b *testing.B) {
+	on400(b, func(b *testing.B, st *stencil) {
+		sm, err := newSmoother(st)
+		if err != nil {
+			b.Fatal(err)
+		}
+		x, rhs := make([]float64, st.n), randVec(st.n, 1)
+		for b.Loop() {
+			sm.sweep(x, rhs, true)
+			sm.sweep(x, rhs, false)
+		}
+	})
 }
 
 // BenchmarkVCycle400x400 is one multigrid V-cycle (the preconditioner
 // application of BiCGSTAB) on 400² 5- and 9-point step matrices.
 func BenchmarkVCycle400x400(b *testing.B) {
-	for _, nine := range []bool{false, true} {
-		name := "5-point"
-		if nine {
-			name = "9-point"
+	on400(b, func(b *testing.B, st *stencil) {
+		mg, err := newMultigridStencil(st)
+		if err != nil {
+			b.Fatal(err)
 		}
-		b.Run(name, func(b *testing.B) {
-			m := implicitStep(gridOpts{nx: 400, ny: 400, nine: nine, dt: 10, seed: 1})
-			_, st := mustStencil(b, m, []int{400, 400})
-			mg, err := newMultigridStencil(st)
-			if err != nil {
-				b.Fatal(err)
-			}
-			z, r := make([]float64, st.n), randVec(st.n, 1)
-			for b.Loop() {
-				mg.apply(z, r)
-			}
-		})
-	}
+		z, r := make([]float64, st.n), randVec(st.n, 1)
+		for b.Loop() {
+			mg.apply(z, r)
+		}
+	})
 }
