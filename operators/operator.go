@@ -477,6 +477,10 @@ func (op *Operator) oneSided(buf []entry, x, m, dir int, f float64, wts []float6
 	return append(buf, entry{nb, s * w}, entry{x, -s * w})
 }
 
+// assembleParallelCells is the grid size from which assemble splits the
+// rows among goroutines (below it one pass writes the matrix directly).
+const assembleParallelCells = 1 << 14
+
 // assemble builds the CSR generator row by row (no duplicate columns).
 func (op *Operator) assemble() *sparse.CSR {
 	g := op.Grid
@@ -487,6 +491,9 @@ func (op *Operator) assemble() *sparse.CSR {
 		data   []float64
 	}
 	workers := runtime.GOMAXPROCS(0)
+	if n < assembleParallelCells {
+		workers = 1
+	}
 	size := (n + workers - 1) / workers
 	chunks := make([]chunk, workers)
 	var wg sync.WaitGroup
@@ -498,7 +505,7 @@ func (op *Operator) assemble() *sparse.CSR {
 		wg.Add(1)
 		go func(w, lo, hi int) {
 			defer wg.Done()
-			ch := chunk{indptr: make([]int, 0, hi-lo)}
+			ch := chunk{indptr: make([]int, 0, hi-lo+1)}
 			per := 1 + 2*d
 			if op.cross != nil {
 				per += 2 * d * (d - 1)
@@ -570,6 +577,11 @@ func (op *Operator) assemble() *sparse.CSR {
 		}(w, lo, hi)
 	}
 	wg.Wait()
+	if workers == 1 {
+		// One chunk is the matrix.
+		ch := chunks[0]
+		return sparse.NewCSR(n, n, append(ch.indptr, len(ch.ind)), ch.ind, ch.data)
+	}
 	nnz := 0
 	for _, ch := range chunks {
 		nnz += len(ch.ind)
