@@ -145,7 +145,6 @@ func residualSpace(m *stencil) []float64 {
 // apply sets z ≈ M⁻¹·r by one V-cycle from zero: a fixed linear operator,
 // as a BiCGSTAB preconditioner must be.
 func (mg *multigrid) apply(z, r []float64) {
-	clear(z)
 	mg.cycle(0, z, r)
 }
 
@@ -158,13 +157,13 @@ func (mg *multigrid) cycle(l int, x, b []float64) {
 		_ = mg.coarse.Solve(x, b)
 		return
 	}
-	// x is zero on entry (apply and the coarse-grid call clear it), which
-	// the residual of restrictResidual relies on.
-	lv.sm.sweep(x, b, true)
+	// The cycle starts from x = 0 on every level (its input values are
+	// never read): the pre-smoothing sweep from zero writes all of x, and
+	// the residual of restrictResidual relies on that start.
+	lv.sm.sweepZero(x, b)
 	next := mg.levels[l+1]
 	cx, cb := next.x, next.b
 	lv.pw.restrictResidual(cb, lv.sm, x, lv.r)
-	clear(cx)
 	mg.cycle(l+1, cx, cb)
 	lv.pw.prolongAdd(x, cx)
 	lv.sm.sweep(x, b, false)

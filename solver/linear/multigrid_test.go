@@ -354,10 +354,11 @@ func csrDiff(a, b rawCSR) float64 {
 	return diff / scale
 }
 
-// TestZeroResidual: after a forward sweep from zero, the residual from the
-// later neighbours alone equals b − M·x (5-point, 9-point and the general
-// 3-D path, cells at both ends included), and its restriction formed a row
-// at a time equals the restriction of the stored residual.
+// TestZeroResidual: the sweep from zero equals a sweep of a zero vector
+// whatever x held; after it, the residual from the later neighbours alone
+// equals b − M·x (5-point, 9-point and the general 3-D path, cells at both
+// ends included), and its restriction formed a row at a time equals the
+// restriction of the stored residual.
 func TestZeroResidual(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
@@ -377,6 +378,15 @@ func TestZeroResidual(t *testing.T) {
 			b := randVec(st.n, 3)
 			x := make([]float64, st.n)
 			sm.sweep(x, b, true)
+			// The sweep from zero reads only earlier neighbours: from any
+			// values in x it gives the sweep from zero.
+			z := randVec(st.n, 9)
+			sm.sweepZero(z, b)
+			for i := range z {
+				if z[i] != x[i] {
+					t.Fatalf("cell %d: sweep from zero %v, sweep of a zero vector %v", i, z[i], x[i])
+				}
+			}
 			want, got := make([]float64, st.n), make([]float64, st.n)
 			st.residual(want, b, x)
 			sm.zeroResidual(got, x)

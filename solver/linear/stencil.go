@@ -469,6 +469,69 @@ func (sm *smoother) relax(c int, x, b []float64) {
 	x[c] = s
 }
 
+// sweepZero performs a forward Gauss–Seidel sweep on M·x = b from x = 0:
+// each cell's later neighbours are still zero when it is relaxed, so only
+// the earlier neighbours' block of g is read, and x need not be cleared
+// first (every value is written before it is read).
+func (sm *smoother) sweepZero(x, b []float64) {
+	n, pad, kl := sm.n, sm.pad, sm.kl
+	x = x[:n]
+	b = b[:n]
+	lo, hi := min(pad, n), max(n-pad, pad)
+	inv, gl, off := sm.inv[:n], sm.lower(), sm.off[:kl]
+	lower := func(c int) {
+		s := b[c] * inv[c]
+		row := gl[c*kl : c*kl+kl]
+		for t, o := range off {
+			if j := c + o; j >= 0 {
+				s -= row[t] * x[j]
+			}
+		}
+		x[c] = s
+	}
+	for c := 0; c < lo; c++ {
+		lower(c)
+	}
+	switch {
+	case kl == 2 && off[1] == -1 && lo > 0 && lo < hi:
+		m := hi - lo
+		xs, xS := x[lo:hi:hi], x[lo+off[0]:][:m]
+		bs, is := b[lo:hi][:m], inv[lo:hi][:m]
+		ls := gl[2*lo : 2*hi]
+		prev := x[lo-1]
+		for i := range xs {
+			l := ls[:2:2]
+			ls = ls[2:]
+			v := bs[i]*is[i] - l[0]*xS[i] - l[1]*prev
+			xs[i] = v
+			prev = v
+		}
+	case kl == 4 && off[3] == -1 && off[1] == off[0]+1 && off[2] == off[0]+2 && lo > 0 && lo < hi:
+		m := hi - lo
+		xs, xS := x[lo:hi:hi], x[lo+off[0]:][:m+2]
+		bs, is := b[lo:hi][:m], inv[lo:hi][:m]
+		ls := gl[4*lo : 4*hi]
+		prev := x[lo-1]
+		s0, s1 := xS[0], xS[1]
+		for i := range xs {
+			l := ls[:4:4]
+			ls = ls[4:]
+			s2 := xS[i+2]
+			v := bs[i]*is[i] - l[0]*s0 - l[1]*s1 - l[2]*s2 - l[3]*prev
+			xs[i] = v
+			prev = v
+			s0, s1 = s1, s2
+		}
+	default:
+		for c := lo; c < hi; c++ {
+			lower(c)
+		}
+	}
+	for c := max(hi, lo); c < n; c++ {
+		lower(c)
+	}
+}
+
 // sweep performs one Gauss–Seidel sweep on M·x = b, forward (cells in
 // increasing order) or backward.
 func (sm *smoother) sweep(x, b []float64, forward bool) {
