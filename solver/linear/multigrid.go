@@ -166,7 +166,7 @@ func (mg *multigrid) cycle(l int, x, b []float64) {
 	lv.pw.restrictResidual(cb, lv.sm, x, lv.r)
 	mg.cycle(l+1, cx, cb)
 	lv.pw.prolongAdd(x, cx)
-	lv.sm.sweep(x, b, false)
+	lv.sm.sweepBackward(x, b)
 }
 
 func (mg *multigrid) name() string {

@@ -377,15 +377,16 @@ func TestZeroResidual(t *testing.T) {
 			}
 			b := randVec(st.n, 3)
 			x := make([]float64, st.n)
-			sm.sweep(x, b, true)
+			for c := range x { // the forward sweep, cell by cell
+				sm.relax(c, x, b)
+			}
 			// The sweep from zero reads only earlier neighbours: from any
-			// values in x it gives the sweep from zero.
+			// values in x it gives the sweep from zero (to rounding: the
+			// unrolled kernels sum in another order than relax).
 			z := randVec(st.n, 9)
 			sm.sweepZero(z, b)
-			for i := range z {
-				if z[i] != x[i] {
-					t.Fatalf("cell %d: sweep from zero %v, sweep of a zero vector %v", i, z[i], x[i])
-				}
+			if d := relDiff(z, x); d > 1e-14 {
+				t.Errorf("sweep from zero differs from the sweep of a zero vector by %g", d)
 			}
 			want, got := make([]float64, st.n), make([]float64, st.n)
 			st.residual(want, b, x)

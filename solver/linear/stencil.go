@@ -472,7 +472,9 @@ func (sm *smoother) relax(c int, x, b []float64) {
 // sweepZero performs a forward Gauss–Seidel sweep on M·x = b from x = 0:
 // each cell's later neighbours are still zero when it is relaxed, so only
 // the earlier neighbours' block of g is read, and x need not be cleared
-// first (every value is written before it is read).
+// first (every value is written before it is read). The unrolled 2-D
+// kernels slide the south triple and subtract the cell relaxed just
+// before last (the sweep's dependency chain).
 func (sm *smoother) sweepZero(x, b []float64) {
 	n, pad, kl := sm.n, sm.pad, sm.kl
 	x = x[:n]
@@ -532,9 +534,9 @@ func (sm *smoother) sweepZero(x, b []float64) {
 	}
 }
 
-// sweep performs one Gauss–Seidel sweep on M·x = b, forward (cells in
-// increasing order) or backward.
-func (sm *smoother) sweep(x, b []float64, forward bool) {
+// sweepBackward performs one backward Gauss–Seidel sweep on M·x = b
+// (cells in decreasing order).
+func (sm *smoother) sweepBackward(x, b []float64) {
 	n, pad := sm.n, sm.pad
 	x = x[:n]
 	b = b[:n]
@@ -542,47 +544,23 @@ func (sm *smoother) sweep(x, b []float64, forward bool) {
 	k := len(sm.off)
 	off := sm.off[:k]
 	inv := sm.inv[:n]
-	interior := func(c int) {
-		s := b[c] * inv[c]
-		for t, o := range off {
-			s -= sm.g[sm.at(c, t)] * x[c+o]
-		}
-		x[c] = s
-	}
-	// On 2-D 5- and 9-point stencils (offsets sorted, ±1 in the middle)
-	// the term of the cell relaxed just before is added last from a
-	// register: it is the only one on the sweep's dependency chain.
-	twoD := (k == 4 && off[1] == -1 && off[2] == 1) || (k == 8 && nine(off[:3], off[5:]) && off[3] == -1 && off[4] == 1)
-	if forward {
-		for c := 0; c < lo; c++ {
-			sm.relax(c, x, b)
-		}
-		switch {
-		case twoD && k == 4 && lo > 0:
-			sweep5Forward(x, b, sm.lower(), sm.upper(), inv, off, lo, hi)
-		case twoD && k == 8 && lo > 0:
-			sweep9Forward(x, b, sm.lower(), sm.upper(), inv, off, lo, hi)
-		default:
-			for c := lo; c < hi; c++ {
-				interior(c)
-			}
-		}
-		for c := hi; c < n; c++ {
-			sm.relax(c, x, b)
-		}
-		return
-	}
 	for c := n - 1; c >= hi; c-- {
 		sm.relax(c, x, b)
 	}
+	// On 2-D 5- and 9-point stencils (offsets sorted, ±1 in the middle)
+	// the unrolled kernels below apply.
 	switch {
-	case twoD && k == 4 && hi < n:
+	case k == 4 && off[1] == -1 && off[2] == 1 && hi < n:
 		sweep5Backward(x, b, sm.lower(), sm.upper(), inv, off, lo, hi)
-	case twoD && k == 8 && hi < n:
+	case k == 8 && nine(off[:3], off[5:]) && off[3] == -1 && off[4] == 1 && hi < n:
 		sweep9Backward(x, b, sm.lower(), sm.upper(), inv, off, lo, hi)
 	default:
 		for c := hi - 1; c >= lo; c-- {
-			interior(c)
+			s := b[c] * inv[c]
+			for t, o := range off {
+				s -= sm.g[sm.at(c, t)] * x[c+o]
+			}
+			x[c] = s
 		}
 	}
 	for c := lo - 1; c >= 0; c-- {
@@ -590,51 +568,11 @@ func (sm *smoother) sweep(x, b []float64, forward bool) {
 	}
 }
 
-// The unrolled sweeps of 2-D 5- and 9-point smoothers over the interior
-// cells [lo, hi) (lo > 0 forward, hi < n backward). Each neighbour is
-// read through its own slice, so the loops carry no bounds checks, and the
-// cell relaxed just before is taken from a register, subtracted last: it
-// is the only term on the sweep's dependency chain.
-
-func sweep5Forward(x, b, gl, gu, inv []float64, off []int, lo, hi int) {
-	m := hi - lo
-	xs := x[lo:hi:hi]
-	xS, xE, xN := x[lo+off[0]:][:m], x[lo+1:][:m], x[lo+off[3]:][:m]
-	bs, is := b[lo:hi][:m], inv[lo:hi][:m]
-	ls, us := gl[2*lo:2*hi], gu[2*lo:2*hi]
-	prev := x[lo-1]
-	for i := range xs {
-		l, u := ls[:2:2], us[:2:2]
-		ls, us = ls[2:], us[2:]
-		v := bs[i]*is[i] - l[0]*xS[i] - u[0]*xE[i] - u[1]*xN[i] - l[1]*prev
-		xs[i] = v
-		prev = v
-	}
-}
-
-func sweep9Forward(x, b, gl, gu, inv []float64, off []int, lo, hi int) {
-	m := hi - lo
-	xs := x[lo:hi:hi]
-	// The south and north triples slide one cell per step: one new value
-	// each is read per cell (offsets off[0..2] and off[5..7] are
-	// consecutive on a 2-D grid).
-	xS, xN := x[lo+off[0]:][:m+2], x[lo+off[5]:][:m+2]
-	xE := x[lo+1:][:m]
-	bs, is := b[lo:hi][:m], inv[lo:hi][:m]
-	ls, us := gl[4*lo:4*hi], gu[4*lo:4*hi]
-	prev := x[lo-1]
-	s0, s1, n0, n1 := xS[0], xS[1], xN[0], xN[1]
-	for i := range xs {
-		l, u := ls[:4:4], us[:4:4]
-		ls, us = ls[4:], us[4:]
-		s2, n2 := xS[i+2], xN[i+2]
-		v := bs[i]*is[i] - l[0]*s0 - l[1]*s1 - l[2]*s2 - u[0]*xE[i] -
-			u[1]*n0 - u[2]*n1 - u[3]*n2 - l[3]*prev
-		xs[i] = v
-		prev = v
-		s0, s1, n0, n1 = s1, s2, n1, n2
-	}
-}
+// The unrolled backward sweeps of 2-D 5- and 9-point smoothers over the
+// interior cells [lo, hi) (hi < n). Each neighbour is read through its own
+// slice, so the loops carry no bounds checks, and the cell relaxed just
+// before is taken from a register and subtracted last: it is the only term
+// on the sweep's dependency chain.
 
 func sweep5Backward(x, b, gl, gu, inv []float64, off []int, lo, hi int) {
 	m := hi - lo
@@ -656,7 +594,9 @@ func sweep5Backward(x, b, gl, gu, inv []float64, off []int, lo, hi int) {
 func sweep9Backward(x, b, gl, gu, inv []float64, off []int, lo, hi int) {
 	m := hi - lo
 	xs := x[lo:hi:hi]
-	// Sliding triples as in sweep9Forward, leftwards.
+	// The south and north triples slide one cell per step: one new value
+	// each is read per cell (offsets off[0..2] and off[5..7] are
+	// consecutive on a 2-D grid).
 	xS, xN := x[lo+off[0]:][:m+2], x[lo+off[5]:][:m+2]
 	xW := x[lo-1:][:m]
 	bs, is := b[lo:hi][:m], inv[lo:hi][:m]
