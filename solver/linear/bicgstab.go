@@ -460,34 +460,33 @@ func dot2Serial(t, r []float64) (tt, tr float64) {
 	return tt, tr
 }
 
-// updateP sets p = r + β·(p − ω·v).
-func updateP(p, r, v []float64, beta, omega float64) {
-	if len(p) < parallelCells {
-		updatePSerial(p, r, v, beta, omega)
+// blocked3 applies the kernel f(x, y, z, a, b), which updates x element by
+// element, to the whole vectors: serially below parallelCells, in blocks
+// on several goroutines above.
+func blocked3(f func(x, y, z []float64, a, b float64), x, y, z []float64, a, b float64) {
+	if len(x) < parallelCells {
+		f(x, y, z, a, b)
 		return
 	}
-	forBlocks(len(p), func(_, lo, hi int) { updatePSerial(p[lo:hi], r[lo:hi], v[lo:hi], beta, omega) })
+	forBlocks(len(x), func(_, lo, hi int) { f(x[lo:hi], y[lo:hi], z[lo:hi], a, b) })
 }
 
-func updatePSerial(p, r, v []float64, beta, omega float64) {
-	r, v = r[:len(p)], v[:len(p)]
-	for i := range p {
-		p[i] = r[i] + beta*(p[i]-omega*v[i])
-	}
+// updateP sets p = r + β·(p − ω·v).
+func updateP(p, r, v []float64, beta, omega float64) {
+	blocked3(func(p, r, v []float64, beta, omega float64) {
+		r, v = r[:len(p)], v[:len(p)]
+		for i := range p {
+			p[i] = r[i] + beta*(p[i]-omega*v[i])
+		}
+	}, p, r, v, beta, omega)
 }
 
 // updateX sets x += α·ph + ω·sh.
 func updateX(x, ph, sh []float64, alpha, omega float64) {
-	if len(x) < parallelCells {
-		updateXSerial(x, ph, sh, alpha, omega)
-		return
-	}
-	forBlocks(len(x), func(_, lo, hi int) { updateXSerial(x[lo:hi], ph[lo:hi], sh[lo:hi], alpha, omega) })
-}
-
-func updateXSerial(x, ph, sh []float64, alpha, omega float64) {
-	ph, sh = ph[:len(x)], sh[:len(x)]
-	for i := range x {
-		x[i] += alpha*ph[i] + omega*sh[i]
-	}
+	blocked3(func(x, ph, sh []float64, alpha, omega float64) {
+		ph, sh = ph[:len(x)], sh[:len(x)]
+		for i := range x {
+			x[i] += alpha*ph[i] + omega*sh[i]
+		}
+	}, x, ph, sh, alpha, omega)
 }
