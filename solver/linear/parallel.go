@@ -22,7 +22,7 @@ const (
 // forBlocks calls f(k, lo, hi) for every block k = [lo, hi) of [0, n), on
 // up to GOMAXPROCS goroutines that each take a contiguous run of blocks.
 func forBlocks(n int, f func(k, lo, hi int)) {
-	nb := (n + blockCells - 1) / blockCells
+	nb := blocks(n)
 	run := func(b0, b1 int) {
 		for k := b0; k < b1; k++ {
 			f(k, k*blockCells, min((k+1)*blockCells, n))
