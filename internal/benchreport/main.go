@@ -93,6 +93,9 @@ func run(in io.Reader, out io.Writer) error {
 	if bw > 0 {
 		fmt.Fprintf(out, "\nfloor = bytes of one product with the generator ÷ triad bandwidth %.1f GB/s; ÷floor = matrix sweeps' worth of time.\n", bw/1e9)
 	}
+	if _, ok := runs["FloorSerial"]; ok {
+		fmt.Fprintln(out, "FloorSerial = the speed of one core (the host is shared): compare runs only where it agrees.")
+	}
 	return nil
 }
 
