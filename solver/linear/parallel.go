@@ -3,6 +3,7 @@ package linear
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // Large stencil kernels run on several goroutines: at 400² cells, whose
@@ -20,24 +21,34 @@ const (
 )
 
 // forBlocks calls f(k, lo, hi) for every block k = [lo, hi) of [0, n), on
-// up to GOMAXPROCS goroutines that each take a contiguous run of blocks.
+// up to GOMAXPROCS goroutines that take the blocks in turn from a shared
+// counter: on a shared host, where one core may be slowed by other
+// tenants, the faster core takes more blocks instead of waiting for the
+// slower one's half.
 func forBlocks(n int, f func(k, lo, hi int)) {
 	nb := blocks(n)
-	run := func(b0, b1 int) {
-		for k := b0; k < b1; k++ {
+	workers := min(runtime.GOMAXPROCS(0), nb)
+	if n < parallelCells || workers < 2 {
+		for k := range nb {
+			f(k, k*blockCells, min((k+1)*blockCells, n))
+		}
+		return
+	}
+	var next atomic.Int64
+	run := func() {
+		for {
+			k := int(next.Add(1) - 1)
+			if k >= nb {
+				return
+			}
 			f(k, k*blockCells, min((k+1)*blockCells, n))
 		}
 	}
-	workers := min(runtime.GOMAXPROCS(0), nb)
-	if n < parallelCells || workers < 2 {
-		run(0, nb)
-		return
-	}
 	var wg sync.WaitGroup
-	for w := 1; w < workers; w++ {
-		wg.Go(func() { run(w*nb/workers, (w+1)*nb/workers) })
+	for range workers - 1 {
+		wg.Go(run)
 	}
-	run(0, nb/workers)
+	run()
 	wg.Wait()
 }
 
