@@ -20,17 +20,38 @@ const (
 	parallelCells = 1 << 15
 )
 
-// forBlocks calls f(k, lo, hi) for every block k = [lo, hi) of [0, n), on
-// up to GOMAXPROCS goroutines that take the blocks in turn from a shared
-// counter: on a shared host, where one core may be slowed by other
-// tenants, the faster core takes more blocks instead of waiting for the
-// slower one's half.
+// forBlocks calls f(k, lo, hi) for every block k = [lo, hi) of [0, n).
 func forBlocks(n int, f func(k, lo, hi int)) {
-	nb := blocks(n)
-	workers := min(runtime.GOMAXPROCS(0), nb)
-	if n < parallelCells || workers < 2 {
-		for k := range nb {
-			f(k, k*blockCells, min((k+1)*blockCells, n))
+	inTurn(blocks(n), n >= parallelCells, func(k int) {
+		f(k, k*blockCells, min((k+1)*blockCells, n))
+	})
+}
+
+// blocks returns the number of blocks of [0, n).
+func blocks(n int) int { return (n + blockCells - 1) / blockCells }
+
+// forRows calls f(j0, j1) for the parts [j0, j1) of rows 0, …, rows−1 (of
+// cells cells each): parts of rowChunk rows, an even number, so that row
+// pairs stay together.
+func forRows(rows, cells int, f func(j0, j1 int)) {
+	inTurn((rows+rowChunk-1)/rowChunk, rows*cells >= parallelCells, func(k int) {
+		f(k*rowChunk, min((k+1)*rowChunk, rows))
+	})
+}
+
+// rowChunk is the number of rows forRows hands out at a time.
+const rowChunk = 16
+
+// inTurn calls f(k) for k = 0, …, parts−1: in order when large is false
+// or GOMAXPROCS is 1, else on up to GOMAXPROCS goroutines that take the k
+// in turn from a shared counter. On a shared host, where one core may be
+// slowed by other tenants, the faster core then takes more parts instead
+// of waiting for a fixed half of the slower one.
+func inTurn(parts int, large bool, f func(k int)) {
+	workers := min(runtime.GOMAXPROCS(0), parts)
+	if !large || workers < 2 {
+		for k := range parts {
+			f(k)
 		}
 		return
 	}
@@ -38,10 +59,10 @@ func forBlocks(n int, f func(k, lo, hi int)) {
 	run := func() {
 		for {
 			k := int(next.Add(1) - 1)
-			if k >= nb {
+			if k >= parts {
 				return
 			}
-			f(k, k*blockCells, min((k+1)*blockCells, n))
+			f(k)
 		}
 	}
 	var wg sync.WaitGroup
@@ -49,23 +70,5 @@ func forBlocks(n int, f func(k, lo, hi int)) {
 		wg.Go(run)
 	}
 	run()
-	wg.Wait()
-}
-
-// blocks returns the number of blocks of [0, n).
-func blocks(n int) int { return (n + blockCells - 1) / blockCells }
-
-// forRows calls f(j0, j1) for the parts [j0, j1) of rows 0, …, rows−1 (of
-// cells cells each), on two goroutines when the grid is large and
-// GOMAXPROCS allows; the cut is at an even row.
-func forRows(rows, cells int, f func(j0, j1 int)) {
-	if rows*cells < parallelCells || rows < 4 || runtime.GOMAXPROCS(0) < 2 {
-		f(0, rows)
-		return
-	}
-	mid := rows / 2 &^ 1
-	var wg sync.WaitGroup
-	wg.Go(func() { f(mid, rows) })
-	f(0, mid)
 	wg.Wait()
 }
