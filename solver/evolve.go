@@ -461,16 +461,35 @@ func (e *evolver) solver(c float64) (linear.Solver, error) {
 		// Large 2-D/3-D steps: a preconditioned BiCGSTAB streams the
 		// stencil instead of a band of 2·N_x entries per cell; steps it
 		// cannot solve fall back to the exact elimination (or, for a
-		// generator that is not Markov, to the automatic direct choice).
+		// generator that is not Markov, to the automatic direct choice),
+		// multigrid to diagonal ILU first.
 		set, why := e.iterative(c)
-		var it linear.Solver
-		if e.shifts != nil {
-			it, err = e.shifts.Solver(c, set)
-		} else {
-			it, err = linear.New(shifted(e.a, c), set)
+		build := func(set linear.Settings) (linear.Solver, error) {
+			if e.shifts != nil {
+				return e.shifts.Solver(c, set)
+			}
+			return linear.New(shifted(e.a, c), set)
 		}
-		if err == nil {
-			s = &fallbackSolver{primary: it, make: exact, why: why}
+		var it linear.Solver
+		if it, err = build(set); err == nil {
+			f := &fallbackSolver{primary: it, make: exact, why: why, then: "exact elimination"}
+			if set.Method == linear.Multigrid {
+				// Multigrid can stall on strongly convective steps (a
+				// 400² flat-sharp run fell back to elimination at
+				// c·max|Aᵢᵢ| ≈ 80–160: 3 GB and 80 s in all); diagonal
+				// ILU converges there, so it comes before elimination.
+				f.then = "diagonal ILU, then exact elimination"
+				f.make = func() (linear.Solver, error) {
+					ilu := set
+					ilu.Method, ilu.MaxIter = linear.BiCGSTAB, iluFallbackIter
+					dilu, err := build(ilu)
+					if err != nil {
+						return exact()
+					}
+					return &fallbackSolver{primary: dilu, make: exact, why: "diagonal ILU", then: "exact elimination"}, nil
+				}
+			}
+			s = f
 		}
 	}
 	if s == nil {
@@ -666,7 +685,7 @@ func (e *evolver) iterative(c float64) (linear.Settings, string) {
 	s := linear.Settings{Method: linear.BiCGSTAB, Tol: 1e-10, MaxIter: 300, Shape: e.shape()}
 	stiff := c * e.maxDiag()
 	if stiff > mgDominance {
-		s.Method = linear.Multigrid
+		s.Method, s.MaxIter = linear.Multigrid, mgMaxIter
 		return s, fmt.Sprintf("step stiffness c·max|Aᵢᵢ| = %.3g > %g: multigrid", stiff, float64(mgDominance))
 	}
 	return s, fmt.Sprintf("step stiffness c·max|Aᵢᵢ| = %.3g ≤ %g: diagonal ILU", stiff, float64(mgDominance))
@@ -727,10 +746,21 @@ func (e *evolver) maxDiag() float64 {
 // 3-D try an iterative solver first.
 const iterativeStepCells = 20000
 
+// mgMaxIter caps multigrid-BiCGSTAB iterations per step solve: it
+// converges in 4–9 where it works, and a stalled solve should give way
+// to the diagonal-ILU fallback quickly. iluFallbackIter caps that
+// fallback (it needs 24–123 iterations on 200² steps of stiffness
+// 10–10⁴).
+const (
+	mgMaxIter       = 50
+	iluFallbackIter = 1000
+)
+
 // fallbackSolver uses primary until it fails once, then the solver make
-// builds (an exact one) for good.
+// builds for good (an exact one, or another fallbackSolver).
 type fallbackSolver struct {
 	why     string // why primary was chosen
+	then    string // what make builds, for Name
 	primary linear.Solver
 	make    func() (linear.Solver, error)
 	backup  linear.Solver
@@ -756,11 +786,16 @@ func (f *fallbackSolver) Solve(x, b []float64) error {
 
 // approximator returns the iterative solver in use by m, if any.
 func approximator(m linear.Solver) (linear.Approximator, bool) {
-	if f, ok := m.(*fallbackSolver); ok {
-		if f.backup != nil {
-			return nil, false
+	for {
+		f, ok := m.(*fallbackSolver)
+		if !ok {
+			break
 		}
-		m = f.primary
+		if f.backup == nil {
+			m = f.primary
+			break
+		}
+		m = f.backup
 	}
 	a, ok := m.(linear.Approximator)
 	return a, ok
@@ -771,5 +806,5 @@ func (f *fallbackSolver) Name() string {
 	if f.backup != nil {
 		return f.backup.Name() + " (after " + f.primary.Name() + " failed)"
 	}
-	return f.primary.Name() + " (" + f.why + "; exact elimination as fallback)"
+	return f.primary.Name() + " (" + f.why + "; " + f.then + " as fallback)"
 }

@@ -162,3 +162,80 @@ func TestEvolveIterativeAdaptiveAccuracy(t *testing.T) {
 		t.Errorf("iterative path error %g > 1.5 × exact path's %g", eIt, eEx)
 	}
 }
+
+// stubSolver is a linear.Solver for the fallback tests: it fails, or sets
+// x = scale·b; Approx sets x = 2·scale·b.
+type stubSolver struct {
+	name  string
+	fail  bool
+	scale float64
+	calls int
+}
+
+func (s *stubSolver) Solve(x, b []float64) error {
+	s.calls++
+	if s.fail {
+		return &linear.NotConvergedError{Method: s.name, Iter: 50, Residual: 1, Tol: 1e-10}
+	}
+	for i := range x {
+		x[i] = s.scale * b[i]
+	}
+	return nil
+}
+
+func (s *stubSolver) Approx(x, b []float64) {
+	for i := range x {
+		x[i] = 2 * s.scale * b[i]
+	}
+}
+
+func (s *stubSolver) Name() string { return s.name }
+
+// plainSolver hides the stub's Approx, as an exact solver has none.
+type plainSolver struct{ s *stubSolver }
+
+func (p plainSolver) Solve(x, b []float64) error { return p.s.Solve(x, b) }
+func (p plainSolver) Name() string               { return p.s.Name() }
+
+// TestFallbackChain: a stalled multigrid gives way to diagonal ILU, and a
+// failing ILU to exact elimination; each is built once and kept, the
+// initial guess is restored for the next, the error estimate uses the
+// preconditioner of the solver in use, and Name tells the story.
+func TestFallbackChain(t *testing.T) {
+	mg := &stubSolver{name: "mg", fail: true}
+	ilu := &stubSolver{name: "ilu", scale: 3}
+	exact := &stubSolver{name: "exact", scale: 5}
+	builtILU, builtExact := 0, 0
+	toExact := func() (linear.Solver, error) { builtExact++; return plainSolver{exact}, nil }
+	f := &fallbackSolver{primary: mg, why: "stiff", then: "diagonal ILU, then exact elimination",
+		make: func() (linear.Solver, error) {
+			builtILU++
+			return &fallbackSolver{primary: ilu, make: toExact, why: "diagonal ILU", then: "exact elimination"}, nil
+		}}
+	if a, ok := approximator(f); !ok || a != linear.Approximator(mg) {
+		t.Fatalf("before any solve the estimate uses %v, want mg", a)
+	}
+	x, b := []float64{7, 7}, []float64{1, 2}
+	if err := f.Solve(x, b); err != nil {
+		t.Fatal(err)
+	}
+	if x[0] != 3 || x[1] != 6 || mg.calls != 1 || ilu.calls != 1 {
+		t.Fatalf("x = %v after mg %d, ilu %d calls; want ILU's answer", x, mg.calls, ilu.calls)
+	}
+	if a, ok := approximator(f); !ok || a != linear.Approximator(ilu) {
+		t.Fatalf("after the fallback the estimate uses %v, want ilu", a)
+	}
+	if err := f.Solve(x, b); err != nil || mg.calls != 1 || ilu.calls != 2 || builtILU != 1 {
+		t.Fatalf("second solve: err %v, mg %d, ilu %d calls, ILU built %d times", err, mg.calls, ilu.calls, builtILU)
+	}
+	if want := "ilu (diagonal ILU; exact elimination as fallback) (after mg failed)"; f.Name() != want {
+		t.Errorf("name %q, want %q", f.Name(), want)
+	}
+	ilu.fail = true
+	if err := f.Solve(x, b); err != nil || x[0] != 5 || builtExact != 1 {
+		t.Fatalf("after ILU fails: err %v, x %v, exact built %d times", err, x, builtExact)
+	}
+	if _, ok := approximator(f); ok {
+		t.Error("an exact solver in use offers an approximation")
+	}
+}
