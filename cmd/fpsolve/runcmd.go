@@ -64,8 +64,8 @@ checkpoint in the output directory; the run also saves it every
 killed run can go on. "fpsolve run --resume DIR" continues from DIR/checkpoint
 and writes into DIR exactly what the uninterrupted run would have written
 (the same steps, bit for bit; on 2-D/3-D grids of 20000+ cells only to the
-solver tolerance if an iterative solve had fallen back to elimination before
-the checkpoint). A run that finishes removes its checkpoint.
+solver tolerance if an iterative solve had fallen back to another solver
+before the checkpoint). A run that finishes removes its checkpoint.
 With --resume, a scenario file or --set must give the stored scenario (they
 are refused if they change it).`,
 		Example: `  fpsolve run
