@@ -28,7 +28,7 @@ type multigrid struct {
 
 // mgLevel is one grid of the hierarchy.
 type mgLevel struct {
-	op matrix    // the level's matrix (its product and residual)
+	n  int       // cells
 	sm *smoother // nil on the coarsest level (solved directly)
 	// Work vectors: the level's solution and right-hand side (levels ≥ 1)
 	// and residual (all but the coarsest, except 2-D levels, which form it
@@ -79,7 +79,7 @@ func newMultigridShifted(sh *Shifts, c float64) (*multigrid, error) {
 		return nil, fmt.Errorf("linear: multigrid: %w", err)
 	}
 	mg := &multigrid{points: len(a.off)}
-	mg.levels = append(mg.levels, &mgLevel{op: &shifted{a: a, c: c}, sm: sm, pw: pw, r: residualSpace(a)})
+	mg.levels = append(mg.levels, &mgLevel{n: a.n, sm: sm, pw: pw, r: residualSpace(a)})
 	i1, a1 := sh.coarse()
 	next := combine(i1, a1, -c)
 	if !next.positiveDiagonal() {
@@ -95,7 +95,7 @@ func newMultigridShifted(sh *Shifts, c float64) (*multigrid, error) {
 func (mg *multigrid) extend(st *stencil) error {
 	first := len(mg.levels)
 	for {
-		lv := &mgLevel{op: st}
+		lv := &mgLevel{n: st.n}
 		mg.levels = append(mg.levels, lv)
 		pw := newProlongation(st.shape)
 		if st.n <= mgCoarsest || pw == nil {
@@ -120,8 +120,7 @@ func (mg *multigrid) extend(st *stencil) error {
 		st = next
 	}
 	for _, lv := range mg.levels[max(first, 1):] {
-		n := lv.op.size()
-		lv.x, lv.b = make([]float64, n), make([]float64, n)
+		lv.x, lv.b = make([]float64, lv.n), make([]float64, lv.n)
 	}
 	last := st.csr()
 	c, err := New(sparse.NewCSR(last.n, last.n, last.indptr, last.ind, last.data), Settings{Method: BandLU, NoRefine: true})
@@ -504,43 +503,42 @@ func contractRuns(ys, xs [3][]float64, tab []mgPairs, kinds []mgKind, zero []flo
 			yz := ys[1][out : out+inner : out+inner]
 			yp := ys[2][out : out+inner : out+inner]
 			a := o*m + 2*g
-			switch kd {
-			case mgLinear:
+			if kd == mgLinear || kd == mgConstant {
+				// The two members a, a+1 of an interior aggregate, their
+				// runs cut to one length (no bounds checks below).
 				xma, xza, xpa := run(xs[0], a), run(xs[1], a), run(xs[2], a)
 				xmb, xzb, xpb := run(xs[0], a+1), run(xs[1], a+1), run(xs[2], a+1)
 				n := len(ym)
 				xma, xza, xpa, xmb, xzb, xpb = xma[:n], xza[:n], xpa[:n], xmb[:n], xzb[:n], xpb[:n]
 				yz, yp = yz[:n], yp[:n]
-				for q := range ym {
-					ym[q] = 0.75*xma[q] + 0.25*xza[q] + 0.25*xmb[q]
-					yz[q] = 0.25*xma[q] + 0.75*xza[q] + 0.75*xpa[q] + 0.75*xmb[q] + 0.75*xzb[q] + 0.25*xpb[q]
-					yp[q] = 0.25*xpa[q] + 0.25*xzb[q] + 0.75*xpb[q]
+				if kd == mgLinear {
+					for q := range ym {
+						ym[q] = 0.75*xma[q] + 0.25*xza[q] + 0.25*xmb[q]
+						yz[q] = 0.25*xma[q] + 0.75*xza[q] + 0.75*xpa[q] + 0.75*xmb[q] + 0.75*xzb[q] + 0.25*xpb[q]
+						yp[q] = 0.25*xpa[q] + 0.25*xzb[q] + 0.75*xpb[q]
+					}
+				} else {
+					for q := range ym {
+						ym[q] = xma[q]
+						yz[q] = xza[q] + xpa[q] + xmb[q] + xzb[q]
+						yp[q] = xpb[q]
+					}
 				}
-			case mgConstant:
-				xma, xza, xpa := run(xs[0], a), run(xs[1], a), run(xs[2], a)
-				xmb, xzb, xpb := run(xs[0], a+1), run(xs[1], a+1), run(xs[2], a+1)
-				n := len(ym)
-				xma, xza, xpa, xmb, xzb, xpb = xma[:n], xza[:n], xpa[:n], xmb[:n], xzb[:n], xpb[:n]
-				yz, yp = yz[:n], yp[:n]
-				for q := range ym {
-					ym[q] = xma[q]
-					yz[q] = xza[q] + xpa[q] + xmb[q] + xzb[q]
-					yp[q] = xpb[q]
-				}
-			default:
-				for i := 2 * g; i < min(2*g+2, m); i++ {
-					for dl, x := range xs {
-						if x == nil {
-							continue
-						}
-						pr := &tab[3*i+dl]
-						src := run(x, o*m+i)
-						for t := range pr.n {
-							dst := ys[pr.t[t]][out : out+inner : out+inner]
-							w := pr.w[t]
-							for q, v := range src {
-								dst[q] += w * v
-							}
+				continue
+			}
+			// The ends of the axis, from the tables.
+			for i := 2 * g; i < min(2*g+2, m); i++ {
+				for dl, x := range xs {
+					if x == nil {
+						continue
+					}
+					pr := &tab[3*i+dl]
+					src := run(x, o*m+i)
+					for t := range pr.n {
+						dst := ys[pr.t[t]][out : out+inner : out+inner]
+						w := pr.w[t]
+						for q, v := range src {
+							dst[q] += w * v
 						}
 					}
 				}
