@@ -15,7 +15,8 @@ import (
 // problems, and with constant R the coarse stencils stay within 3^d
 // neighbours. Smoothing is one forward Gauss–Seidel sweep before and one
 // backward sweep after the coarse correction; the coarsest level is solved
-// by band LU. A level whose Galerkin matrix would have a non-positive
+// by band LU, or by a few symmetric sweeps where they converge fast
+// (gsCoarse). A level whose Galerkin matrix would have a non-positive
 // diagonal (linear interpolation of a strongly convective level) is built
 // with constant interpolation instead, which keeps the sign structure.
 type multigrid struct {
@@ -39,7 +40,7 @@ type mgLevel struct {
 }
 
 // Levels stop coarsening at mgCoarsest cells (a 64×64 grid), solved by
-// band LU. Deeper hierarchies were measured to lose convergence on
+// band LU or sweeps. Deeper hierarchies were measured to lose convergence on
 // strongly convective Fokker–Planck steps (the cell Péclet number doubles
 // per level): 5 levels on a 400² SGD step did not converge where 4 take 9
 // iterations.
@@ -91,7 +92,7 @@ func newMultigridShifted(sh *Shifts, c float64) (*multigrid, error) {
 }
 
 // extend appends the levels from the stencil matrix st down to the
-// coarsest and factors that.
+// coarsest and sets up its solver.
 func (mg *multigrid) extend(st *stencil) error {
 	first := len(mg.levels)
 	for {
@@ -122,13 +123,17 @@ func (mg *multigrid) extend(st *stencil) error {
 	for _, lv := range mg.levels[max(first, 1):] {
 		lv.x, lv.b = make([]float64, lv.n), make([]float64, lv.n)
 	}
+	mg.coarsest = st.n
+	if gs, ok := newGSCoarse(st); ok {
+		mg.coarse = gs
+		return nil
+	}
 	last := st.csr()
 	c, err := New(sparse.NewCSR(last.n, last.n, last.indptr, last.ind, last.data), Settings{Method: BandLU, NoRefine: true})
 	if err != nil {
 		return fmt.Errorf("linear: multigrid coarsest level (%d cells): %w", last.n, err)
 	}
 	mg.coarse = c
-	mg.coarsest = last.n
 	return nil
 }
 
@@ -150,9 +155,10 @@ func (mg *multigrid) apply(z, r []float64) {
 func (mg *multigrid) cycle(l int, x, b []float64) {
 	lv := mg.levels[l]
 	if l == len(mg.levels)-1 {
-		// Band LU without refinement (NoRefine): its only errors are
-		// length mismatches, impossible here, and its rounding is not the
-		// preconditioner's business (BiCGSTAB checks the true residual).
+		// Band LU without refinement (NoRefine) or sweeps: their only
+		// errors are length mismatches, impossible here, and their
+		// accuracy is not the preconditioner's business (BiCGSTAB checks
+		// the true residual).
 		_ = mg.coarse.Solve(x, b)
 		return
 	}
@@ -169,7 +175,7 @@ func (mg *multigrid) cycle(l int, x, b []float64) {
 }
 
 func (mg *multigrid) name() string {
-	return fmt.Sprintf("multigrid-bicgstab (%d levels, %d-point stencil, coarsest %d cells)", len(mg.levels), mg.points, mg.coarsest)
+	return fmt.Sprintf("multigrid-bicgstab (%d levels, %d-point stencil, coarsest %d cells by %s)", len(mg.levels), mg.points, mg.coarsest, mg.coarse.Name())
 }
 
 // prolongation describes the transfer between a grid and its coarsening.

@@ -412,3 +412,117 @@ func TestZeroResidual(t *testing.T) {
 		})
 	}
 }
+
+// TestSweepKernels: the unrolled sweeps (two cells per step on the
+// dependency chain) agree with the generic cell-by-cell relaxation, from
+// zero (forward) and from a random x (backward), on grids whose interior
+// holds an even and an odd number of cells, to rounding.
+func TestSweepKernels(t *testing.T) {
+	for _, nine := range []bool{false, true} {
+		for _, nx := range []int{12, 13, 16, 17} {
+			ny := nx + 3
+			name := fmt.Sprintf("nine=%v %d×%d", nine, nx, ny)
+			_, st := mustStencil(t, implicitStep(gridOpts{nx: nx, ny: ny, nine: nine, dt: 2, seed: uint64(nx)}), []int{nx, ny})
+			sm, err := newSmoother(st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := randVec(st.n, 3)
+			want, got := make([]float64, st.n), randVec(st.n, 4)
+			for c := range want {
+				sm.relax(c, want, b)
+			}
+			sm.sweepZero(got, b)
+			if d := relDiff(got, want); d > 1e-14 {
+				t.Errorf("%s: forward sweep from zero differs from relax by %g", name, d)
+			}
+			x0 := randVec(st.n, 5)
+			want, got = slices.Clone(x0), slices.Clone(x0)
+			for c := st.n - 1; c >= 0; c-- {
+				sm.relax(c, want, b)
+			}
+			sm.sweepBackward(got, b)
+			if d := relDiff(got, want); d > 1e-14 {
+				t.Errorf("%s: backward sweep differs from relax by %g", name, d)
+			}
+		}
+	}
+}
+
+// TestGSCoarse: a coarsest level dominated by the identity (a small time
+// step) is swept, and the sweeps meet coarseTol on right-hand sides other
+// than the set-up's (within 2×: random vectors excite the same slow
+// modes); a stiff one (large step) is left to band LU.
+func TestGSCoarse(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		m     *sparse.CSR
+		shape []int
+		swept bool
+	}{
+		{"5-point dt=0.1", implicitStep(gridOpts{nx: 64, ny: 64, dt: 0.1, seed: 1}), []int{64, 64}, true},
+		{"9-point dt=0.3", implicitStep(gridOpts{nx: 50, ny: 50, nine: true, dt: 0.3, seed: 2}), []int{50, 50}, true},
+		{"3-D dt=0.1", step3D(16, 16, 16, 0.1, 3), []int{16, 16, 16}, true},
+		{"5-point dt=100", implicitStep(gridOpts{nx: 64, ny: 64, dt: 100, seed: 1}), []int{64, 64}, false},
+		{"9-point dt=10", implicitStep(gridOpts{nx: 50, ny: 50, nine: true, dt: 10, seed: 2}), []int{50, 50}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, st := mustStencil(t, tc.m, tc.shape)
+			gs, ok := newGSCoarse(st)
+			if ok != tc.swept {
+				t.Fatalf("swept = %v, want %v", ok, tc.swept)
+			}
+			if !ok {
+				return
+			}
+			t.Logf("%s", gs.Name())
+			for seed := uint64(10); seed < 13; seed++ {
+				b := randVec(st.n, seed)
+				x := make([]float64, st.n)
+				if err := gs.Solve(x, b); err != nil {
+					t.Fatal(err)
+				}
+				if r := relResidual(tc.m, x, b); r > 2*coarseTol {
+					t.Errorf("seed %d: relative residual %.3g after %s", seed, r, gs.Name())
+				}
+			}
+		})
+	}
+}
+
+// TestMultigridSweptCoarsestIterations: sweeping the coarsest level to
+// coarseTol costs no BiCGSTAB iterations against sweeping it to rounding
+// (100 symmetric pairs, which act as an exact solve) on steps where the
+// sweeps are chosen.
+func TestMultigridSweptCoarsestIterations(t *testing.T) {
+	for _, nine := range []bool{false, true} {
+		m := implicitStep(gridOpts{nx: 160, ny: 160, nine: nine, dt: 2, seed: 4})
+		s, err := New(m, Settings{Method: Multigrid, Shape: []int{160, 160}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		gs, ok := s.(*bicgstab).pre.(*multigrid).coarse.(*gsCoarse)
+		if !ok {
+			t.Fatalf("nine=%v: %s, want a swept coarsest level", nine, s.Name())
+		}
+		b := randVec(160*160, 5)
+		solve := func() int {
+			x := make([]float64, len(b))
+			if err := s.Solve(x, b); err != nil {
+				t.Fatal(err)
+			}
+			if r := relResidual(m, x, b); r > 1e-10 {
+				t.Fatalf("residual %g", r)
+			}
+			return s.(*bicgstab).iters
+		}
+		swept := solve()
+		pairs := gs.pairs
+		gs.pairs = 100
+		exact := solve()
+		t.Logf("nine=%v: %d iterations with %d pairs, %d with 100", nine, swept, pairs, exact)
+		if swept > exact {
+			t.Errorf("nine=%v: %d iterations with %d pairs on the coarsest level, %d with an exact solve", nine, swept, pairs, exact)
+		}
+	}
+}
