@@ -2,6 +2,7 @@ package operators
 
 import (
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"testing"
 
@@ -178,6 +179,38 @@ func TestMarkovGenerator(t *testing.T) {
 		for j := raw.Indptr[i]; j < raw.Indptr[i+1]; j++ {
 			if raw.Ind[j] != i && raw.Data[j] < 0 {
 				t.Fatalf("A[%d][%d] = %g < 0", i, raw.Ind[j], raw.Data[j])
+			}
+		}
+	}
+}
+
+// bernoulliRef returns z/(eᶻ − 1) in 256-bit arithmetic (eᶻ − 1 by its
+// Taylor series), for |z| ≤ 1.
+func bernoulliRef(z float64) float64 {
+	if z == 0 {
+		return 1
+	}
+	const prec = 256
+	x := new(big.Float).SetPrec(prec).SetFloat64(z)
+	term := new(big.Float).SetPrec(prec).Set(x)
+	sum := new(big.Float).SetPrec(prec)
+	for k := 2; k < 80; k++ {
+		sum.Add(sum, term)
+		term.Mul(term, x)
+		term.Quo(term, new(big.Float).SetPrec(prec).SetInt64(int64(k)))
+	}
+	r, _ := new(big.Float).SetPrec(prec).Quo(x, sum).Float64()
+	return r
+}
+
+// TestBernoulliSeries: the Taylor branch (|z| < 0.25) and the Expm1 branch
+// next to it are within 2 ulps of B(z) computed in 256-bit arithmetic.
+func TestBernoulliSeries(t *testing.T) {
+	for _, z := range []float64{1e-12, 1e-4, 0.01, 0.1, 0.2, 0.2499, 0.25, 0.3, 0.6, 1} {
+		for _, s := range []float64{z, -z} {
+			want := bernoulliRef(s)
+			if got := Bernoulli(s); !(math.Abs(got-want) <= 2*0x1p-52*want) {
+				t.Errorf("B(%g) = %.17g, want %.17g (%.2g ulps)", s, got, want, math.Abs(got-want)/(0x1p-52*want))
 			}
 		}
 	}
