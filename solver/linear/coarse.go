@@ -74,11 +74,3 @@ func (g *gsCoarse) Solve(x, b []float64) error {
 func (g *gsCoarse) Name() string {
 	return fmt.Sprintf("%d symmetric Gauss–Seidel sweeps", g.pairs)
 }
-
-// sweepForward performs one forward Gauss–Seidel sweep on M·x = b from
-// the current x (the generic loop: it serves the small coarsest levels).
-func (sm *smoother) sweepForward(x, b []float64) {
-	for c := range sm.n {
-		sm.relax(c, x, b)
-	}
-}

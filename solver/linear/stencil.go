@@ -558,6 +558,38 @@ func (sm *smoother) sweepZero(x, b []float64) {
 	}
 }
 
+// sweepForward performs one forward Gauss–Seidel sweep on M·x = b from
+// the current x (cells in increasing order).
+func (sm *smoother) sweepForward(x, b []float64) {
+	n, pad := sm.n, sm.pad
+	x = x[:n]
+	b = b[:n]
+	lo, hi := min(pad, n), max(n-pad, pad)
+	k := len(sm.off)
+	off := sm.off[:k]
+	inv := sm.inv[:n]
+	for c := 0; c < lo; c++ {
+		sm.relax(c, x, b)
+	}
+	switch {
+	case k == 4 && off[1] == -1 && off[2] == 1 && lo > 0 && lo < hi:
+		sweep5Forward(x, b, sm.lower(), sm.upper(), inv, off, lo, hi)
+	case k == 8 && nine(off[:3], off[5:]) && off[3] == -1 && off[4] == 1 && lo > 0 && lo < hi:
+		sweep9Forward(x, b, sm.lower(), sm.upper(), inv, off, lo, hi)
+	default:
+		for c := lo; c < hi; c++ {
+			s := b[c] * inv[c]
+			for t, o := range off {
+				s -= sm.g[sm.at(c, t)] * x[c+o]
+			}
+			x[c] = s
+		}
+	}
+	for c := max(hi, lo); c < n; c++ {
+		sm.relax(c, x, b)
+	}
+}
+
 // sweepBackward performs one backward Gauss–Seidel sweep on M·x = b
 // (cells in decreasing order).
 func (sm *smoother) sweepBackward(x, b []float64) {
@@ -661,6 +693,65 @@ func sweep9Backward(x, b, gl, gu, inv []float64, off []int, lo, hi int) {
 		l, u := ls[:4:4], us[:4:4]
 		xs[0] = bs[0]*is[0] - l[0]*xS[0] - l[1]*s1 - l[2]*s2 - l[3]*xW[0] -
 			u[1]*xN[0] - u[2]*n1 - u[3]*n2 - u[0]*next
+	}
+}
+
+// sweep5Forward and sweep9Forward are the forward counterparts of
+// sweep5Backward and sweep9Backward (lo > 0): the chain runs through the
+// west neighbour.
+
+func sweep5Forward(x, b, gl, gu, inv []float64, off []int, lo, hi int) {
+	m := hi - lo
+	xs := x[lo:hi:hi]
+	xS, xE, xN := x[lo+off[0]:][:m], x[lo+1:][:m], x[lo+off[3]:][:m]
+	bs, is := b[lo:hi][:m], inv[lo:hi][:m]
+	ls, us := gl[2*lo:2*hi], gu[2*lo:2*hi]
+	prev := x[lo-1]
+	i := 0
+	for ; i+1 < m; i += 2 {
+		l, u := ls[:4:4], us[:4:4]
+		ls, us = ls[4:], us[4:]
+		a0 := bs[i]*is[i] - l[0]*xS[i] - u[0]*xE[i] - u[1]*xN[i]
+		a1 := bs[i+1]*is[i+1] - l[2]*xS[i+1] - u[2]*xE[i+1] - u[3]*xN[i+1]
+		w0, w1 := l[1], l[3]
+		xs[i] = a0 - w0*prev
+		prev = (a1 - w1*a0) + (w1*w0)*prev
+		xs[i+1] = prev
+	}
+	if i < m {
+		l, u := ls[:2:2], us[:2:2]
+		xs[i] = bs[i]*is[i] - l[0]*xS[i] - u[0]*xE[i] - u[1]*xN[i] - l[1]*prev
+	}
+}
+
+func sweep9Forward(x, b, gl, gu, inv []float64, off []int, lo, hi int) {
+	m := hi - lo
+	xs := x[lo:hi:hi]
+	xS, xN := x[lo+off[0]:][:m+2], x[lo+off[5]:][:m+2]
+	xE := x[lo+1:][:m]
+	bs, is := b[lo:hi][:m], inv[lo:hi][:m]
+	ls, us := gl[4*lo:4*hi], gu[4*lo:4*hi]
+	prev := x[lo-1]
+	s0, s1, n0, n1 := xS[0], xS[1], xN[0], xN[1]
+	i := 0
+	for ; i+1 < m; i += 2 {
+		l, u := ls[:8:8], us[:8:8]
+		ls, us = ls[8:], us[8:]
+		s2, s3, n2, n3 := xS[i+2], xS[i+3], xN[i+2], xN[i+3]
+		a0 := bs[i]*is[i] - l[0]*s0 - l[1]*s1 - l[2]*s2 - u[0]*xE[i] -
+			u[1]*n0 - u[2]*n1 - u[3]*n2
+		a1 := bs[i+1]*is[i+1] - l[4]*s1 - l[5]*s2 - l[6]*s3 - u[4]*xE[i+1] -
+			u[5]*n1 - u[6]*n2 - u[7]*n3
+		w0, w1 := l[3], l[7]
+		xs[i] = a0 - w0*prev
+		prev = (a1 - w1*a0) + (w1*w0)*prev
+		xs[i+1] = prev
+		s0, s1, n0, n1 = s2, s3, n2, n3
+	}
+	if i < m {
+		l, u := ls[:4:4], us[:4:4]
+		xs[i] = bs[i]*is[i] - l[0]*s0 - l[1]*s1 - l[2]*xS[i+2] - u[0]*xE[i] -
+			u[1]*n0 - u[2]*n1 - u[3]*xN[i+2] - l[3]*prev
 	}
 }
 
