@@ -40,7 +40,8 @@ type mgLevel struct {
 }
 
 // Levels stop coarsening at mgCoarsest cells (a 64×64 grid), solved by
-// band LU or sweeps. Deeper hierarchies were measured to lose convergence on
+// sweeps or band LU; a mild level (see stencil.mild) whose sweeps converge
+// slowly is coarsened further instead. Deeper hierarchies were measured to lose convergence on
 // strongly convective Fokker–Planck steps (the cell Péclet number doubles
 // per level): 5 levels on a 400² SGD step did not converge where 4 take 9
 // iterations.
@@ -109,24 +110,43 @@ func (mg *multigrid) extend(st *stencil) error {
 		lv.sm = sm
 		lv.pw = pw
 		lv.r = residualSpace(st)
-		next := galerkin(st, pw)
-		if !next.positiveDiagonal() {
-			// Linear interpolation of a strongly convective level can give
-			// a coarse operator with a non-positive diagonal, on which the
-			// smoother diverges: aggregate (constant interpolation, which
-			// keeps the sign structure) for this level.
-			pw.constant()
-			next = galerkin(st, pw)
-		}
-		st = next
+		st = coarsen(st, pw)
 	}
 	for _, lv := range mg.levels[max(first, 1):] {
 		lv.x, lv.b = make([]float64, lv.n), make([]float64, lv.n)
 	}
+	return mg.setCoarsest(st)
+}
+
+// coarsen returns the Galerkin matrix of m for the transfer pw. Linear
+// interpolation of a strongly convective level can give a coarse operator
+// with a non-positive diagonal, on which the smoother diverges: such a
+// level is aggregated instead (constant interpolation, which keeps the
+// sign structure).
+func coarsen(m *stencil, pw *prolongation) *stencil {
+	next := galerkin(m, pw)
+	if !next.positiveDiagonal() {
+		pw.constant()
+		next = galerkin(m, pw)
+	}
+	return next
+}
+
+// setCoarsest sets up the solver of the coarsest level st: symmetric
+// sweeps where they converge fast (gsCoarse); on a mild level (see
+// stencil.mild), a V-cycle over coarser levels where one contracts well;
+// band LU otherwise.
+func (mg *multigrid) setCoarsest(st *stencil) error {
 	mg.coarsest = st.n
 	if gs, ok := newGSCoarse(st); ok {
 		mg.coarse = gs
 		return nil
+	}
+	if st.mild() {
+		if inner, ok := newInnerCycle(st); ok {
+			mg.coarse = inner
+			return nil
+		}
 	}
 	last := st.csr()
 	c, err := New(sparse.NewCSR(last.n, last.n, last.indptr, last.ind, last.data), Settings{Method: BandLU, NoRefine: true})

@@ -534,3 +534,93 @@ func TestMultigridSweptCoarsestIterations(t *testing.T) {
 		}
 	}
 }
+
+// TestStiffness: the stiffness of a step matrix I − dt·L (unit column
+// sums) is its largest diagonal entry; each Galerkin coarsening lowers it,
+// by at least half while it exceeds mildStiffness (the identity part
+// grows 4-fold on a 2-D level, the generator part does not); a column
+// with a non-positive sum makes it infinite.
+func TestStiffness(t *testing.T) {
+	for _, nine := range []bool{false, true} {
+		m := implicitStep(gridOpts{nx: 64, ny: 64, nine: nine, dt: 3, seed: 6})
+		_, st := mustStencil(t, m, []int{64, 64})
+		want := 0.0
+		for _, v := range st.coef[st.diag] {
+			want = max(want, v)
+		}
+		s := st.stiffness()
+		if math.Abs(s-want) > 1e-12*want {
+			t.Errorf("nine=%v: stiffness %g, want the largest diagonal entry %g", nine, s, want)
+		}
+		for level := 1; level <= 3; level++ {
+			st = galerkin(st, newProlongation(st.shape))
+			next := st.stiffness()
+			t.Logf("nine=%v level %d: stiffness %.3g", nine, level, next)
+			if bound := min(s, max(s/2, mildStiffness)); !(next < bound) {
+				t.Errorf("nine=%v level %d: stiffness %g after %g", nine, level, next, s)
+			}
+			s = next
+		}
+		if !st.mild() {
+			t.Errorf("nine=%v: level of stiffness %g not mild", nine, s)
+		}
+		st.coef[st.diag][5] = -1e3
+		if s := st.stiffness(); !math.IsInf(s, 1) {
+			t.Errorf("nine=%v: stiffness %g with a negative column sum", nine, s)
+		}
+	}
+}
+
+// TestInnerCycle: on 400² steps whose 50² coarsest level is mild but
+// poorly swept, a V-cycle below it replaces band LU without costing
+// BiCGSTAB iterations (dt = 3); where the coarser levels are convective
+// (dt = 10: that V-cycle diverges) band LU stays.
+func TestInnerCycle(t *testing.T) {
+	for _, tc := range []struct {
+		dt    float64
+		nine  bool
+		inner bool
+	}{
+		{3, false, true},
+		{3, true, true},
+		{10, true, false},
+	} {
+		m := implicitStep(gridOpts{nx: 400, ny: 400, nine: tc.nine, dt: tc.dt, seed: 1})
+		s, err := New(m, Settings{Method: Multigrid, Shape: []int{400, 400}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mg := s.(*bicgstab).pre.(*multigrid)
+		ic, ok := mg.coarse.(*innerCycle)
+		if ok != tc.inner {
+			t.Errorf("dt=%g nine=%v: %s", tc.dt, tc.nine, s.Name())
+			continue
+		}
+		if !ok {
+			continue
+		}
+		b := randVec(400*400, 5)
+		solve := func() int {
+			x := make([]float64, len(b))
+			if err := s.Solve(x, b); err != nil {
+				t.Fatal(err)
+			}
+			if r := relResidual(m, x, b); r > 1e-10 {
+				t.Fatalf("residual %g", r)
+			}
+			return s.(*bicgstab).iters
+		}
+		cycled := solve()
+		a := ic.m.csr()
+		lu, err := New(sparse.NewCSR(a.n, a.n, a.indptr, a.ind, a.data), Settings{Method: BandLU, NoRefine: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mg.coarse = lu
+		exact := solve()
+		t.Logf("dt=%g nine=%v: %d iterations with %s, %d with band LU", tc.dt, tc.nine, cycled, ic.Name(), exact)
+		if cycled > exact {
+			t.Errorf("dt=%g nine=%v: %d iterations with the inner V-cycle, %d with band LU", tc.dt, tc.nine, cycled, exact)
+		}
+	}
+}
