@@ -210,6 +210,19 @@ type prolongation struct {
 	agg [][]int32
 	// offsets of axis k's per-index tables in idx, w and agg
 	base []int
+	// scratch holds a row of work space per part of forRows (2-D
+	// transfers), allocated on first use.
+	scratch []float64
+}
+
+// rows returns the 2-D scratch rows, one of p.fine[0] values per part of
+// forRows; call it before forRows (it may allocate).
+func (p *prolongation) rows() []float64 {
+	if p.scratch == nil {
+		parts := (p.fine[1] + rowChunk - 1) / rowChunk
+		p.scratch = make([]float64, parts*p.fine[0])
+	}
+	return p.scratch
 }
 
 // newProlongation returns the transfer for shape, coarsening every axis
@@ -349,9 +362,10 @@ func (p *prolongation) restrictRows(dst []float64, row func(buf []float64, lo, h
 	clear(dst)
 	nx, ax, ay := p.fine[0], p.agg[0], p.agg[1]
 	ncx := p.coarse[0]
+	scratch := p.rows()
 	// Row pairs (2J, 2J+1) stay in one part: they share coarse row J.
 	forRows(p.fine[1], nx, func(j0, j1 int) {
-		buf := make([]float64, nx)
+		buf := scratch[j0/rowChunk*nx:][:nx]
 		for j := j0; j < j1; j++ {
 			in := row(buf, j*nx, (j+1)*nx)
 			out := dst[int(ay[j])*ncx : (int(ay[j])+1)*ncx]
@@ -365,7 +379,10 @@ func (p *prolongation) restrictRows(dst []float64, row func(buf []float64, lo, h
 // prolongAdd adds the interpolation of the coarse vector src to dst.
 func (p *prolongation) prolongAdd(dst, src []float64) {
 	if len(p.fine) == 2 {
-		forRows(p.fine[1], p.fine[0], func(j0, j1 int) { p.prolongRows(dst, src, j0, j1) })
+		scratch := p.rows()
+		forRows(p.fine[1], p.fine[0], func(j0, j1 int) {
+			p.prolongRows(dst, src, j0, j1, scratch[j0/rowChunk*p.fine[0]:])
+		})
 		return
 	}
 	var cols []int
@@ -380,16 +397,17 @@ func (p *prolongation) prolongAdd(dst, src []float64) {
 	})
 }
 
-// prolongRows is prolongAdd on a 2-D grid for the fine rows [j0, j1).
+// prolongRows is prolongAdd on a 2-D grid for the fine rows [j0, j1),
+// with scratch (at least a coarse row) as work space.
 //
 // It interpolates along y into a coarse-x row first (ncx values per fine
 // row), then along x; on a linearly coarsened x axis the interior pairs
 // (2I, 2I+1) take ¾·tmp[I] + ¼·tmp[I∓1] directly.
-func (p *prolongation) prolongRows(dst, src []float64, j0, j1 int) {
+func (p *prolongation) prolongRows(dst, src []float64, j0, j1 int, scratch []float64) {
 	nx, ncx := p.fine[0], p.coarse[0]
 	bx, by := p.base[0], p.base[1]
 	regular := nx >= 4 && p.w[bx+1] == [2]float64{0.75, 0.25}
-	tmp := make([]float64, ncx)
+	tmp := scratch[:ncx]
 	for j := j0; j < j1; j++ {
 		ey, wy := p.idx[by+j], p.w[by+j]
 		r0 := src[int(ey[0])*ncx : (int(ey[0])+1)*ncx]
