@@ -210,17 +210,17 @@ type prolongation struct {
 	agg [][]int32
 	// offsets of axis k's per-index tables in idx, w and agg
 	base []int
-	// scratch holds a row of work space per part of forRows (2-D
+	// scratch holds two rows of work space per part of forRows (2-D
 	// transfers), allocated on first use.
 	scratch []float64
 }
 
-// rows returns the 2-D scratch rows, one of p.fine[0] values per part of
+// rows returns the 2-D scratch rows, two of p.fine[0] values per part of
 // forRows; call it before forRows (it may allocate).
 func (p *prolongation) rows() []float64 {
 	if p.scratch == nil {
 		parts := (p.fine[1] + rowChunk - 1) / rowChunk
-		p.scratch = make([]float64, parts*p.fine[0])
+		p.scratch = make([]float64, 2*parts*p.fine[0])
 	}
 	return p.scratch
 }
@@ -357,21 +357,42 @@ func (p *prolongation) restrictResidual(dst []float64, sm *smoother, x, r []floa
 }
 
 // restrictRows is restrict on a 2-D grid, with row(buf, lo, hi) giving the
-// fine values of cells [lo, hi) (one row; buf is a scratch row).
+// fine values of cells [lo, hi) (one row; buf is a scratch row). The fine
+// rows of a coarse row (two, or one at an odd end or on an axis that is
+// not coarsened) are taken together, so every coarse value is written
+// once, as ((a + b) + c) + d over its fine cells in storage order.
 func (p *prolongation) restrictRows(dst []float64, row func(buf []float64, lo, hi int) []float64) {
-	clear(dst)
-	nx, ax, ay := p.fine[0], p.agg[0], p.agg[1]
+	nx, ay := p.fine[0], p.agg[1]
 	ncx := p.coarse[0]
+	half := nx / 2 // fine pairs along x when x is coarsened
+	if ncx == nx {
+		half = 0
+	}
 	scratch := p.rows()
 	// Row pairs (2J, 2J+1) stay in one part: they share coarse row J.
 	forRows(p.fine[1], nx, func(j0, j1 int) {
-		buf := scratch[j0/rowChunk*nx:][:nx]
-		for j := j0; j < j1; j++ {
-			in := row(buf, j*nx, (j+1)*nx)
-			out := dst[int(ay[j])*ncx : (int(ay[j])+1)*ncx]
-			for i, v := range in {
-				out[ax[i]] += v
+		buf := scratch[j0/rowChunk*2*nx:][:2*nx]
+		for j := j0; j < j1; {
+			out := dst[int(ay[j])*ncx:][:ncx]
+			in0 := row(buf[:nx], j*nx, (j+1)*nx)[:nx]
+			if j+1 < j1 && ay[j+1] == ay[j] {
+				in1 := row(buf[nx:], (j+1)*nx, (j+2)*nx)[:nx]
+				for I := range half {
+					out[I] = in0[2*I] + in0[2*I+1] + in1[2*I] + in1[2*I+1]
+				}
+				for i := 2 * half; i < nx; i++ { // odd end, or x not coarsened
+					out[i-half] = in0[i] + in1[i]
+				}
+				j += 2
+				continue
 			}
+			for I := range half {
+				out[I] = in0[2*I] + in0[2*I+1]
+			}
+			for i := 2 * half; i < nx; i++ {
+				out[i-half] = in0[i]
+			}
+			j++
 		}
 	})
 }
@@ -381,7 +402,7 @@ func (p *prolongation) prolongAdd(dst, src []float64) {
 	if len(p.fine) == 2 {
 		scratch := p.rows()
 		forRows(p.fine[1], p.fine[0], func(j0, j1 int) {
-			p.prolongRows(dst, src, j0, j1, scratch[j0/rowChunk*p.fine[0]:])
+			p.prolongRows(dst, src, j0, j1, scratch[j0/rowChunk*2*p.fine[0]:])
 		})
 		return
 	}
