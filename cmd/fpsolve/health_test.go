@@ -84,16 +84,19 @@ func TestNotConvergedIsNotAResult(t *testing.T) {
 }
 
 // TestRunNaNKeepsSnapshots makes the density of a run go NaN: a step
-// schedule multiplies η by 1e200 every 0.3 time units, so D overflows to
-// +Inf at t = 0.6. The run must exit 1 naming NaN, and keep (write) the
-// snapshot taken at t = 0.25 before the blow-up, with its mass 1 (a closed
-// problem: conserved to rounding, 1e-12).
+// schedule multiplies η by 1e154 every 0.3 time units, so from t = 0.6
+// (factor 1e308, still finite) the generator's rates overflow to +Inf.
+// (At 1e200 the factor itself overflows at t = 0.6 and the schedule check
+// stops the run first, with its own error.) The run must exit 1 naming
+// NaN, and keep (write) the snapshots taken at t = 0.25 and 0.5 before
+// the blow-up, with their mass 1 (a closed problem: conserved to
+// rounding, 1e-12).
 func TestRunNaNKeepsSnapshots(t *testing.T) {
 	path := writeScenario(t, `
 landscape: {formula: "x^4/4 - x^2/2 + 0.1*x"}
 domain: [[-2, 2]]
 cells: [60]
-noise: {model: sgd, lr: 0.1, batch: 1, epsilon: 0.3, floor: 0.01, schedule: {form: step, gamma: 1e200, every: 0.3}}
+noise: {model: sgd, lr: 0.1, batch: 1, epsilon: 0.3, floor: 0.01, schedule: {form: step, gamma: 1e154, every: 0.3}}
 initial: {gaussian: {mean: [0.9], std: [0.1]}}
 time: {end: 1, dt: 0.1, adaptive: false}
 output: {every: 0.25, formats: [csv, json]}
@@ -113,15 +116,20 @@ output: {every: 0.25, formats: [csv, json]}
 	if err := json.Unmarshal(b, &res); err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Snapshots) != 1 || res.Snapshots[0].T != 0.25 || math.Abs(res.Snapshots[0].Mass-1) > 1e-12 {
-		t.Errorf("snapshots %+v, want one at t = 0.25 with mass 1", res.Snapshots)
+	if len(res.Snapshots) != 2 || res.Snapshots[0].T != 0.25 || res.Snapshots[1].T != 0.5 {
+		t.Errorf("snapshots %+v, want t = 0.25 and 0.5", res.Snapshots)
+	}
+	for _, sn := range res.Snapshots {
+		if math.Abs(sn.Mass-1) > 1e-12 {
+			t.Errorf("snapshot at t = %g: mass %.17g, want 1", sn.T, sn.Mass)
+		}
 	}
 	csv, err := os.ReadFile(filepath.Join(out, "density.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if head, _, _ := strings.Cut(string(csv), "\n"); head != "x,P(t=0),P(t=0.25)" {
-		t.Errorf("density.csv header %q, want the initial density and the snapshot at 0.25", head)
+	if head, _, _ := strings.Cut(string(csv), "\n"); head != "x,P(t=0),P(t=0.25),P(t=0.5)" {
+		t.Errorf("density.csv header %q, want the initial density and the snapshots at 0.25 and 0.5", head)
 	}
 	if bytes.Contains(csv, []byte("NaN")) {
 		t.Error("density.csv holds NaN")
