@@ -67,12 +67,13 @@ func EvolvePiecewise(ctx context.Context, breaks []float64, opAt func(k int) (*o
 			all.add(st.Stats)
 			st.Stats = finishTotal(all)
 			if st.T >= end {
-				// The next step is the first of the next piece.
+				// The next step is the first of the next piece, which
+				// computes A·P of its own generator afresh.
 				st.DT = s.DT
 				if s.Adaptive {
 					st.DT = firstStep(Settings{DT: startDT(), MaxDT: s.MaxDT})
 				}
-				st.Prev, st.PrevDT = nil, 0
+				st.Prev, st.PrevDT, st.Rate = nil, 0, nil
 			}
 			return onState(st)
 		}

@@ -56,7 +56,7 @@ func TestRestart(t *testing.T) {
 			var seen []int
 			s := tc.s
 			s.OnState = func(st State) error {
-				st.P, st.Prev = slices.Clone(st.P), slices.Clone(st.Prev)
+				st.P, st.Prev, st.Rate = slices.Clone(st.P), slices.Clone(st.Prev), slices.Clone(st.Rate)
 				states = append(states, st)
 				seen = append(seen, len(outs))
 				return nil

@@ -21,18 +21,21 @@ import (
 // checkpointFile is the name of a run's checkpoint in its output directory.
 const checkpointFile = "checkpoint"
 
-// The checkpoint format, version 1 (all integers and floats little-endian):
+// The checkpoint format, version 2 (all integers and floats little-endian):
 //
 //	magic      the 19 bytes "fpsolve checkpoint\n"
 //	version    uint32
 //	hlen       uint32, the length of the header
 //	nfloat     uint64, the number of float64 values after the header
 //	header     hlen bytes of JSON (checkpoint's exported fields)
-//	values     nfloat float64: P, then Prev (if has_prev), then the fields
+//	values     nfloat float64: P, then Prev (if has_prev), then Rate (if
+//	           has_rate), then the fields
 //	crc        uint32, CRC-32C of everything before it
+//
+// Version 1 had no Rate (and no has_rate); it is still read.
 const (
 	checkpointMagic   = "fpsolve checkpoint\n"
-	checkpointVersion = 1
+	checkpointVersion = 2
 	checkpointPre     = len(checkpointMagic) + 4 + 4 + 8
 )
 
@@ -60,11 +63,14 @@ type checkpoint struct {
 	Times  []float64 `json:"times"`
 	Labels []string  `json:"labels"`
 	Cells  int       `json:"cells"`
-	// HasPrev tells whether Prev (BDF2's history) is stored.
+	// HasPrev tells whether Prev (BDF2's history) is stored, HasRate
+	// whether Rate (A·P as the run carries it, see solver.State) is.
 	HasPrev bool `json:"has_prev,omitempty"`
+	HasRate bool `json:"has_rate,omitempty"`
 
 	P      []float64   `json:"-"`
 	Prev   []float64   `json:"-"`
+	Rate   []float64   `json:"-"`
 	Fields [][]float64 `json:"-"`
 }
 
@@ -72,15 +78,15 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // encode returns the checkpoint in the binary format above.
 func (c *checkpoint) encode() ([]byte, error) {
-	c.HasPrev = c.Prev != nil
-	if len(c.P) != c.Cells || (c.HasPrev && len(c.Prev) != c.Cells) || len(c.Fields) != len(c.Times) || len(c.Labels) != len(c.Times) {
-		return nil, fmt.Errorf("checkpoint: inconsistent state (%d cells, P %d, Prev %d, %d fields for %d times)", c.Cells, len(c.P), len(c.Prev), len(c.Fields), len(c.Times))
+	c.HasPrev, c.HasRate = c.Prev != nil, c.Rate != nil
+	if len(c.P) != c.Cells || (c.HasPrev && len(c.Prev) != c.Cells) || (c.HasRate && len(c.Rate) != c.Cells) || len(c.Fields) != len(c.Times) || len(c.Labels) != len(c.Times) {
+		return nil, fmt.Errorf("checkpoint: inconsistent state (%d cells, P %d, Prev %d, Rate %d, %d fields for %d times)", c.Cells, len(c.P), len(c.Prev), len(c.Rate), len(c.Fields), len(c.Times))
 	}
 	head, err := json.Marshal(c)
 	if err != nil {
 		return nil, fmt.Errorf("checkpoint: encode header: %w", err)
 	}
-	nf := len(c.P) + len(c.Prev)
+	nf := len(c.P) + len(c.Prev) + len(c.Rate)
 	for _, f := range c.Fields {
 		if len(f) != c.Cells {
 			return nil, fmt.Errorf("checkpoint: a density has %d values for %d cells", len(f), c.Cells)
@@ -93,7 +99,7 @@ func (c *checkpoint) encode() ([]byte, error) {
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(head)))
 	b = binary.LittleEndian.AppendUint64(b, uint64(nf))
 	b = append(b, head...)
-	for _, v := range [][]float64{c.P, c.Prev} {
+	for _, v := range [][]float64{c.P, c.Prev, c.Rate} {
 		b = appendFloats(b, v)
 	}
 	for _, f := range c.Fields {
@@ -123,8 +129,8 @@ func decodeCheckpoint(b []byte) (*checkpoint, error) {
 	}
 	le := binary.LittleEndian
 	r := b[len(checkpointMagic):]
-	if v := le.Uint32(r); v != checkpointVersion {
-		return nil, fmt.Errorf("it has format version %d; this fpsolve reads version %d", v, checkpointVersion)
+	if v := le.Uint32(r); v != checkpointVersion && v != 1 {
+		return nil, fmt.Errorf("it has format version %d; this fpsolve reads versions 1 and %d", v, checkpointVersion)
 	}
 	hlen, nf := uint64(le.Uint32(r[4:])), le.Uint64(r[8:])
 	// The expected size, computed without overflow for any nf.
@@ -147,8 +153,11 @@ func decodeCheckpoint(b []byte) (*checkpoint, error) {
 		return nil, fmt.Errorf("its header is corrupt: %w", err)
 	}
 	nFields := len(c.Times)
-	vectors := uint64(1 + nFields) // P and the fields, and Prev
+	vectors := uint64(1 + nFields) // P and the fields, and Prev and Rate
 	if c.HasPrev {
+		vectors++
+	}
+	if c.HasRate {
 		vectors++
 	}
 	if c.Cells <= 0 || len(c.Labels) != nFields || nFields != len(c.Snapshots)+1 || nf%uint64(c.Cells) != 0 || nf/uint64(c.Cells) != vectors {
@@ -166,6 +175,9 @@ func decodeCheckpoint(b []byte) (*checkpoint, error) {
 	c.P = next()
 	if c.HasPrev {
 		c.Prev = next()
+	}
+	if c.HasRate {
+		c.Rate = next()
 	}
 	c.Fields = make([][]float64, nFields)
 	for i := range c.Fields {

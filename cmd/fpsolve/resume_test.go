@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"hash/crc32"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -317,4 +320,38 @@ func TestResumeSignal(t *testing.T) {
 	sameOutputs(t, "resumed after SIGINT", readOutputs(t, stopped), want)
 	noCheckpoint(t, stopped)
 	t.Logf("stopped after %v at step %v of %v", time.Since(began).Round(time.Millisecond), part.stats["steps"], want.stats["steps"])
+}
+
+// TestCheckpointRate: the checkpoint keeps solver.State's Rate (format
+// version 2) and still reads version 1, which has none.
+func TestCheckpointRate(t *testing.T) {
+	c := &checkpoint{Scenario: "name: x\n", Started: true, T: 1, DT: 0.5, Cells: 3,
+		P: []float64{1, 2, 3}, Rate: []float64{-1, 0.5, 0.25},
+		Times: []float64{0}, Labels: []string{"P(t=0)"}, Fields: [][]float64{{4, 5, 6}}, Snapshots: []snapshot{}}
+	b, err := c.encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeCheckpoint(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.Rate, c.Rate) || !slices.Equal(got.P, c.P) || got.Prev != nil || !slices.Equal(got.Fields[0], c.Fields[0]) {
+		t.Errorf("decoded P %v, Prev %v, Rate %v, fields %v", got.P, got.Prev, got.Rate, got.Fields)
+	}
+	// Version 1: the same layout without Rate.
+	c.Rate = nil
+	b, err = c.encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	binary.LittleEndian.PutUint32(b[len(checkpointMagic):], 1)
+	binary.LittleEndian.PutUint32(b[len(b)-4:], crc32.Checksum(b[:len(b)-4], castagnoli))
+	got, err = decodeCheckpoint(b)
+	if err != nil {
+		t.Fatalf("version 1: %v", err)
+	}
+	if got.Rate != nil || !slices.Equal(got.P, c.P) {
+		t.Errorf("version 1 decoded P %v, Rate %v", got.P, got.Rate)
+	}
 }

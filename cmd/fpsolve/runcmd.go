@@ -174,7 +174,7 @@ func (o *options) evolve(ctx context.Context, m *scenario.Model, ck *checkpoint,
 		res.Snapshots, res.Survival = ck.Snapshots, ck.Survival
 		prior, seconds = ck.Stats, ck.Seconds
 		if ck.Started {
-			state = &solver.State{T: ck.T, DT: ck.DT, P: p, Prev: ck.Prev, PrevDT: ck.PrevDT}
+			state = &solver.State{T: ck.T, DT: ck.DT, P: p, Prev: ck.Prev, PrevDT: ck.PrevDT, Rate: ck.Rate}
 			steps.Restart = state
 		}
 		o.logf("resuming %q at t = %g (%d of %d snapshots taken)\n", m.Scenario.Name, t0, len(res.Snapshots), len(m.OutputTimes()))
@@ -220,7 +220,7 @@ func (o *options) evolve(ctx context.Context, m *scenario.Model, ck *checkpoint,
 			Seconds: seconds + time.Since(started).Seconds(), Snapshots: res.Snapshots, Survival: res.Survival,
 			Times: times, Labels: labels, Fields: densities, Cells: g.Len()}
 		if state != nil {
-			c.Started, c.T, c.DT, c.P, c.Prev, c.PrevDT = true, state.T, state.DT, state.P, state.Prev, state.PrevDT
+			c.Started, c.T, c.DT, c.P, c.Prev, c.PrevDT, c.Rate = true, state.T, state.DT, state.P, state.Prev, state.PrevDT, state.Rate
 			c.Stats = addStats(prior, state.Stats)
 		}
 		return writeCheckpoint(m, c)
