@@ -2,7 +2,9 @@
 // prints, per benchmark, the median time over its runs, the ratio to its
 // target (metric target-s) and to its memory-bandwidth floor (metric
 // floor-B, bytes, divided by the median triad bandwidth of
-// BenchmarkFloorTriad). `make bench` pipes the bench package through it.
+// BenchmarkFloorTriad), the allocations, and the time of a first, untimed
+// run where a case reports one (metric first-s). `make bench` pipes the
+// bench package through it.
 package main
 
 import (
@@ -63,7 +65,8 @@ func run(in io.Reader, out io.Writer) error {
 	if t, ok := runs["FloorTriad"]; ok {
 		bw = median(t["MB/s"]) * 1e6
 	}
-	fmt.Fprintf(out, "%-26s %5s %12s %10s %9s %11s %10s %10s\n", "case", "runs", "median", "target", "÷target", "floor", "÷floor", "alloc")
+	fmt.Fprintf(out, "%-26s %5s %12s %10s %9s %11s %10s %10s %10s\n", "case", "runs", "median", "target", "÷target", "floor", "÷floor", "alloc", "first")
+	firsts := false
 	for _, name := range order {
 		s := runs[name]
 		t := median(s["ns/op"]) / 1e9
@@ -87,11 +90,20 @@ func run(in io.Reader, out io.Writer) error {
 		}
 		if a := median(s["B/op"]); a > 0 {
 			line += fmt.Sprintf(" %7.0f MB", a/1e6)
+		} else {
+			line += fmt.Sprintf(" %10s", "")
 		}
-		fmt.Fprintln(out, line)
+		if f := median(s["first-s"]); f > 0 {
+			line += fmt.Sprintf(" %10s", seconds(f))
+			firsts = true
+		}
+		fmt.Fprintln(out, strings.TrimRight(line, " "))
 	}
 	if bw > 0 {
 		fmt.Fprintf(out, "\nfloor = bytes of one product with the generator ÷ triad bandwidth %.1f GB/s; ÷floor = matrix sweeps' worth of time.\n", bw/1e9)
+	}
+	if firsts {
+		fmt.Fprintln(out, "first = the case's first run (metric first-s), outside the median: it also does the operator's one-time preparation.")
 	}
 	if _, ok := runs["FloorSerial"]; ok {
 		fmt.Fprintln(out, "FloorSerial = the speed of one core (the host is shared): compare runs only where it agrees.")
