@@ -79,8 +79,9 @@ type Operator struct {
 	// centre of c) or of the high face of c along k (divergence: Dₖₘ on that
 	// face). nil when D is diagonal everywhere.
 	cross [][][]float64
-	// markov caches IsMarkov.
-	markov bool
+	// markov caches IsMarkov, normInf NormInf.
+	markov  bool
+	normInf float64
 	// stencil is A in stencil storage, built on first use (Shifts).
 	stencilOnce sync.Once
 	stencil     *linear.Shifts
@@ -112,7 +113,9 @@ func Assemble(p Problem) (*Operator, error) {
 		return nil, err
 	}
 	op.A = op.assemble()
-	op.markov = op.cross == nil && offDiagonalsNonNegative(op.A)
+	var offNonNeg bool
+	op.normInf, offNonNeg = inspect(op.A)
+	op.markov = op.cross == nil && offNonNeg
 	return op, nil
 }
 
@@ -677,17 +680,31 @@ func (op *Operator) Shifts() *linear.Shifts {
 	return op.stencil
 }
 
-func offDiagonalsNonNegative(a *sparse.CSR) bool {
+// inspect returns ‖a‖∞ (the largest absolute row sum; NaN when a holds a
+// NaN) and whether every off-diagonal entry is non-negative, in one pass.
+func inspect(a *sparse.CSR) (norm float64, offNonNeg bool) {
 	raw := a.RawMatrix()
-	for i := 0; i < raw.I; i++ {
-		for j := raw.Indptr[i]; j < raw.Indptr[i+1]; j++ {
-			if raw.Ind[j] != i && raw.Data[j] < 0 {
-				return false
+	ptr, ind, data := raw.Indptr[:raw.I+1], raw.Ind, raw.Data
+	offNonNeg = true
+	for i := range raw.I {
+		s := 0.0
+		for k := ptr[i]; k < ptr[i+1]; k++ {
+			v := data[k]
+			s += math.Abs(v)
+			if v < 0 && ind[k] != i {
+				offNonNeg = false
 			}
 		}
+		if s > norm || s != s {
+			norm = s
+		}
 	}
-	return true
+	return norm, offNonNeg
 }
+
+// NormInf returns ‖A‖∞, the largest absolute row sum of A (NaN when A
+// holds a NaN), computed at assembly.
+func (op *Operator) NormInf() float64 { return op.normInf }
 
 // LeakInto returns, for every live cell c, the rate per unit P_c at which
 // probability flows from c into the sink cells marked in into (a subset of

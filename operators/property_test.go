@@ -492,6 +492,19 @@ func checkProperties(t *testing.T, c propCase, rng *rand.Rand, w *trackers) (mar
 	if c.diagonal && !op.IsMarkov() {
 		t.Errorf("%s: diagonal D but IsMarkov() = false", c.name)
 	}
+	// NormInf is the largest absolute row sum, summed in storage order.
+	raw := op.A.RawMatrix()
+	norm := 0.0
+	for i := range raw.I {
+		s := 0.0
+		for k := raw.Indptr[i]; k < raw.Indptr[i+1]; k++ {
+			s += math.Abs(raw.Data[k])
+		}
+		norm = max(norm, s)
+	}
+	if op.NormInf() != norm {
+		t.Errorf("%s: NormInf %v, want %v", c.name, op.NormInf(), norm)
+	}
 	if op.IsMarkov() {
 		markov = 1
 	}

@@ -131,7 +131,7 @@ func (ab *Absorbing) MFPT() ([]float64, error) {
 		for i := range r {
 			r[i] += 1
 		}
-		if res := relResidual(ab.at, r, x); !(res <= steadyTol) {
+		if res := relResidual(normInf(ab.at), r, x); !(res <= steadyTol) {
 			return nil, &ResidualError{What: "mfpt", Residual: res, Tol: steadyTol}
 		}
 	}

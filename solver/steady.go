@@ -70,7 +70,7 @@ func Stationary(op *operators.Operator, guess []float64, s linear.Settings) ([]f
 func checkStationary(op *operators.Operator, p []float64) ([]float64, error) {
 	ap := make([]float64, len(p))
 	op.Apply(ap, p)
-	if res := relResidual(op.A, ap, p); !(res <= steadyTol) {
+	if res := relResidual(op.NormInf(), ap, p); !(res <= steadyTol) {
 		return nil, &ResidualError{What: "stationary", Residual: res, Tol: steadyTol}
 	}
 	op.Grid.Normalize(p)
@@ -115,8 +115,15 @@ func stationaryGeneral(op *operators.Operator, guess []float64, s linear.Setting
 	return nil
 }
 
-// relResidual returns ‖r‖∞ / (‖A‖∞·‖x‖∞), a scale-free residual.
-func relResidual(a *sparse.CSR, r, x []float64) float64 {
+// relResidual returns ‖r‖∞ / (‖A‖∞·‖x‖∞), a scale-free residual, for
+// normA = ‖A‖∞.
+func relResidual(normA float64, r, x []float64) float64 {
+	return maxAbs(r) / (normA * maxAbs(x))
+}
+
+// normInf returns ‖a‖∞, the largest absolute row sum (NaN when a holds a
+// NaN).
+func normInf(a *sparse.CSR) float64 {
 	raw := a.RawMatrix()
 	na := 0.0
 	for i := 0; i < raw.I; i++ {
@@ -128,7 +135,7 @@ func relResidual(a *sparse.CSR, r, x []float64) float64 {
 			na = s
 		}
 	}
-	return maxAbs(r) / (na * maxAbs(x))
+	return na
 }
 
 // maxAbs returns max |vᵢ|, or NaN if v holds a NaN.
