@@ -514,25 +514,29 @@ func TestMultigridSweptCoarsestIterations(t *testing.T) {
 			t.Fatalf("nine=%v: %s, want a swept coarsest level", nine, s.Name())
 		}
 		b := randVec(160*160, 5)
-		solve := func() int {
-			x := make([]float64, len(b))
-			if err := s.Solve(x, b); err != nil {
-				t.Fatal(err)
-			}
-			if r := relResidual(m, x, b); r > 1e-10 {
-				t.Fatalf("residual %g", r)
-			}
-			return s.(*bicgstab).iters
-		}
-		swept := solve()
+		swept := iterations(t, s, m, b)
 		pairs := gs.pairs
 		gs.pairs = 100
-		exact := solve()
+		exact := iterations(t, s, m, b)
 		t.Logf("nine=%v: %d iterations with %d pairs, %d with 100", nine, swept, pairs, exact)
 		if swept > exact {
 			t.Errorf("nine=%v: %d iterations with %d pairs on the coarsest level, %d with an exact solve", nine, swept, pairs, exact)
 		}
 	}
+}
+
+// iterations solves m·x = b from zero with the BiCGSTAB solver s, checks
+// the residual against 1e-10 and returns the iterations taken.
+func iterations(t *testing.T, s Solver, m *sparse.CSR, b []float64) int {
+	t.Helper()
+	x := make([]float64, len(b))
+	if err := s.Solve(x, b); err != nil {
+		t.Fatal(err)
+	}
+	if r := relResidual(m, x, b); r > 1e-10 {
+		t.Fatalf("residual %g", r)
+	}
+	return s.(*bicgstab).iters
 }
 
 // TestStiffness: the stiffness of a step matrix I − dt·L (unit column
@@ -600,24 +604,14 @@ func TestInnerCycle(t *testing.T) {
 			continue
 		}
 		b := randVec(400*400, 5)
-		solve := func() int {
-			x := make([]float64, len(b))
-			if err := s.Solve(x, b); err != nil {
-				t.Fatal(err)
-			}
-			if r := relResidual(m, x, b); r > 1e-10 {
-				t.Fatalf("residual %g", r)
-			}
-			return s.(*bicgstab).iters
-		}
-		cycled := solve()
+		cycled := iterations(t, s, m, b)
 		a := ic.m.csr()
 		lu, err := New(sparse.NewCSR(a.n, a.n, a.indptr, a.ind, a.data), Settings{Method: BandLU, NoRefine: true})
 		if err != nil {
 			t.Fatal(err)
 		}
 		mg.coarse = lu
-		exact := solve()
+		exact := iterations(t, s, m, b)
 		t.Logf("dt=%g nine=%v: %d iterations with %s, %d with band LU", tc.dt, tc.nine, cycled, ic.Name(), exact)
 		if cycled > exact {
 			t.Errorf("dt=%g nine=%v: %d iterations with the inner V-cycle, %d with band LU", tc.dt, tc.nine, cycled, exact)

@@ -558,16 +558,20 @@ func (sm *smoother) sweepZero(x, b []float64) {
 	}
 }
 
+// split returns the frame of the sweeps from a given x: x and b cut to the
+// smoother's n cells, the interior [lo, hi) (cells whose neighbours'
+// indices all lie in [0, n)), the offsets and the inverse diagonal.
+func (sm *smoother) split(x, b []float64) (xs, bs []float64, lo, hi int, off []int, inv []float64) {
+	n, pad := sm.n, sm.pad
+	return x[:n], b[:n], min(pad, n), max(n-pad, pad), sm.off[:len(sm.off)], sm.inv[:n]
+}
+
 // sweepForward performs one forward Gauss–Seidel sweep on M·x = b from
 // the current x (cells in increasing order).
 func (sm *smoother) sweepForward(x, b []float64) {
-	n, pad := sm.n, sm.pad
-	x = x[:n]
-	b = b[:n]
-	lo, hi := min(pad, n), max(n-pad, pad)
-	k := len(sm.off)
-	off := sm.off[:k]
-	inv := sm.inv[:n]
+	n := sm.n
+	x, b, lo, hi, off, inv := sm.split(x, b)
+	k := len(off)
 	for c := 0; c < lo; c++ {
 		sm.relax(c, x, b)
 	}
@@ -593,13 +597,9 @@ func (sm *smoother) sweepForward(x, b []float64) {
 // sweepBackward performs one backward Gauss–Seidel sweep on M·x = b
 // (cells in decreasing order).
 func (sm *smoother) sweepBackward(x, b []float64) {
-	n, pad := sm.n, sm.pad
-	x = x[:n]
-	b = b[:n]
-	lo, hi := min(pad, n), max(n-pad, pad)
-	k := len(sm.off)
-	off := sm.off[:k]
-	inv := sm.inv[:n]
+	n := sm.n
+	x, b, lo, hi, off, inv := sm.split(x, b)
+	k := len(off)
 	for c := n - 1; c >= hi; c-- {
 		sm.relax(c, x, b)
 	}
