@@ -117,8 +117,8 @@ const innerTol = 0.2
 // innerCycle solves a mild coarsest level m approximately by one V-cycle
 // from zero of a hierarchy built below it: a fixed linear operator.
 type innerCycle struct {
-	m  *stencil
-	mg *multigrid
+	m  *stencil   // the level it solves
+	mg *multigrid // the hierarchy from m down
 }
 
 // newInnerCycle returns the V-cycle for the mild level m, with a hierarchy

@@ -15,8 +15,9 @@ import (
 // problems, and with constant R the coarse stencils stay within 3^d
 // neighbours. Smoothing is one forward Gauss–Seidel sweep before and one
 // backward sweep after the coarse correction; the coarsest level is solved
-// by band LU, or by a few symmetric sweeps where they converge fast
-// (gsCoarse). A level whose Galerkin matrix would have a non-positive
+// by a few symmetric sweeps where they converge fast (gsCoarse), by a
+// V-cycle of coarser levels where it is mild (innerCycle), or by band LU
+// (see setCoarsest). A level whose Galerkin matrix would have a non-positive
 // diagonal (linear interpolation of a strongly convective level) is built
 // with constant interpolation instead, which keeps the sign structure.
 type multigrid struct {
@@ -39,12 +40,12 @@ type mgLevel struct {
 	pw *prolongation
 }
 
-// Levels stop coarsening at mgCoarsest cells (a 64×64 grid), solved by
-// sweeps or band LU; a mild level (see stencil.mild) whose sweeps converge
-// slowly is coarsened further instead. Deeper hierarchies were measured to lose convergence on
-// strongly convective Fokker–Planck steps (the cell Péclet number doubles
-// per level): 5 levels on a 400² SGD step did not converge where 4 take 9
-// iterations.
+// Levels stop coarsening at mgCoarsest cells (a 64×64 grid). Deeper
+// hierarchies were measured to lose convergence on strongly convective
+// Fokker–Planck steps (the cell Péclet number doubles per level): 5 levels
+// on a 400² SGD step did not converge where 4 take 9 iterations. Only a
+// mild level whose V-cycle below it is measured to contract is coarsened
+// further (see setCoarsest).
 const mgCoarsest = 4096
 
 // newMultigrid builds the hierarchy for a on the grid shape.
