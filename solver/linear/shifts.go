@@ -107,16 +107,14 @@ func (sh *Shifts) form(c float64) *stencil {
 func (sh *Shifts) coarse() (i1, a1 *stencil) {
 	sh.once.Do(func() {
 		a := sh.a
-		id := make([][]float64, len(a.coef))
-		for t := range id {
-			id[t] = make([]float64, a.n)
+		// The identity: A's diagonal term alone (galerkin takes absent
+		// terms as zero).
+		ones := make([]float64, a.n)
+		for i := range ones {
+			ones[i] = 1
 		}
-		for i := range id[a.diag] {
-			id[a.diag][i] = 1
-		}
-		eye := *a
-		eye.coef = id
-		sh.i1 = galerkin(&eye, newProlongation(a.shape))
+		eye := &stencil{n: a.n, shape: a.shape, off: []int{0}, term: []int{a.term[a.diag]}, coef: [][]float64{ones}, diag: 0, pad: a.pad}
+		sh.i1 = galerkin(eye, newProlongation(a.shape))
 		sh.a1 = galerkin(a, newProlongation(a.shape))
 	})
 	return sh.i1, sh.a1
