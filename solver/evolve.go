@@ -578,13 +578,6 @@ func (e *evolver) step(next, p []float64, h float64) (float64, error) {
 			return 0, fmt.Errorf("solver: Crank–Nicolson step: %w", err)
 		}
 		trapezoidal(next, p)
-		if e.needF {
-			// A·next = 2·A·w − A·p = (next − p)/c − f₀.
-			rates(e.f1, next, p, h/2)
-			for i, v := range e.f0 {
-				e.f1[i] -= v
-			}
-		}
 		return 0, nil
 	case BDF2:
 		// (I − cA)·next = rhs: a backward-Euler start (c = h, rhs = p),
@@ -605,9 +598,6 @@ func (e *evolver) step(next, p []float64, h float64) (float64, error) {
 		copy(next, p)
 		if err := m.Solve(next, rhs); err != nil {
 			return 0, fmt.Errorf("solver: %s: %w", what, err)
-		}
-		if e.needF {
-			rates(e.f1, next, rhs, c)
 		}
 		return 0, nil
 	}
