@@ -29,16 +29,10 @@ const (
 	coarsePairs = 6
 )
 
-// newGSCoarse returns the swept solver of the coarsest level m, or false
-// when sweeps do not converge fast enough there (then it needs a direct
-// solve). The test right-hand side has a fixed seed: the choice is
-// reproducible.
-func newGSCoarse(m *stencil) (*gsCoarse, bool) {
-	sm, err := newSmoother(m)
-	if err != nil {
-		return nil, false
-	}
-	b, bn := testRHS(m.n)
+// newGSCoarse returns the sweeps of sm (the smoother of the coarsest level
+// m) as m's solver, or false when they do not converge fast enough on the
+// test right-hand side b of norm bn (see testRHS).
+func newGSCoarse(m *stencil, sm *smoother, b []float64, bn float64) (*gsCoarse, bool) {
 	x, r := make([]float64, m.n), make([]float64, m.n)
 	for k := 1; k <= coarsePairs; k++ {
 		if k == 1 {
@@ -121,25 +115,20 @@ type innerCycle struct {
 	mg *multigrid // the hierarchy from m down
 }
 
-// newInnerCycle returns the V-cycle for the mild level m, with a hierarchy
-// built one level below m whatever its size, when it reaches innerTol on
-// the set-up's right-hand side; otherwise false (a level that is mild but
-// convective can make the V-cycle diverge).
-func newInnerCycle(m *stencil) (*innerCycle, bool) {
+// newInnerCycle returns the V-cycle for the mild level m (smoother sm),
+// with a hierarchy built one level below m whatever its size, when it
+// reaches innerTol on the test right-hand side b of norm bn; otherwise
+// false (a level that is mild but convective can make the V-cycle
+// diverge).
+func newInnerCycle(m *stencil, sm *smoother, b []float64, bn float64) (*innerCycle, bool) {
 	pw := newProlongation(m.shape)
 	if pw == nil {
 		return nil, false
 	}
-	sm, err := newSmoother(m)
+	mg, err := below(m, sm, pw, coarsen(m, pw))
 	if err != nil {
 		return nil, false
 	}
-	mg := &multigrid{points: len(m.off)}
-	mg.levels = []*mgLevel{{n: m.n, sm: sm, pw: pw, r: residualSpace(m)}}
-	if err := mg.extend(coarsen(m, pw)); err != nil {
-		return nil, false
-	}
-	b, bn := testRHS(m.n)
 	x, r := make([]float64, m.n), make([]float64, m.n)
 	mg.apply(x, b)
 	if rn := m.residual(r, b, x); !(rn <= innerTol*bn) {
@@ -160,7 +149,8 @@ func (ic *innerCycle) Name() string {
 }
 
 // testRHS returns the fixed pseudo-random right-hand side with which the
-// set-up measures coarse solvers, and its norm.
+// set-up measures coarse solvers, and its norm: the choice of solver is
+// reproducible.
 func testRHS(n int) ([]float64, float64) {
 	rng := rand.New(rand.NewPCG(1, uint64(n)))
 	b := make([]float64, n)

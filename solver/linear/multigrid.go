@@ -81,15 +81,21 @@ func newMultigridShifted(sh *Shifts, c float64) (*multigrid, error) {
 	if err != nil {
 		return nil, fmt.Errorf("linear: multigrid: %w", err)
 	}
-	mg := &multigrid{points: len(a.off)}
-	mg.levels = append(mg.levels, &mgLevel{n: a.n, sm: sm, pw: pw, r: residualSpace(a)})
 	i1, a1 := sh.coarse()
 	next := combine(i1, a1, -c)
 	if !next.positiveDiagonal() {
-		// As in extend: aggregate this level.
+		// As in coarsen: aggregate this level.
 		pw.constant()
 		next = galerkin(sh.form(c), pw)
 	}
+	return below(a, sm, pw, next)
+}
+
+// below returns the hierarchy whose finest level is m (smoother sm,
+// transfer pw, both given) and whose next level is next, extended down to
+// the coarsest.
+func below(m *stencil, sm *smoother, pw *prolongation, next *stencil) (*multigrid, error) {
+	mg := &multigrid{points: len(m.off), levels: []*mgLevel{{n: m.n, sm: sm, pw: pw, r: residualSpace(m)}}}
 	return mg, mg.extend(next)
 }
 
@@ -139,14 +145,17 @@ func coarsen(m *stencil, pw *prolongation) *stencil {
 // band LU otherwise.
 func (mg *multigrid) setCoarsest(st *stencil) error {
 	mg.coarsest = st.n
-	if gs, ok := newGSCoarse(st); ok {
-		mg.coarse = gs
-		return nil
-	}
-	if st.mild() {
-		if inner, ok := newInnerCycle(st); ok {
-			mg.coarse = inner
+	if sm, err := newSmoother(st); err == nil {
+		b, bn := testRHS(st.n)
+		if gs, ok := newGSCoarse(st, sm, b, bn); ok {
+			mg.coarse = gs
 			return nil
+		}
+		if st.mild() {
+			if inner, ok := newInnerCycle(st, sm, b, bn); ok {
+				mg.coarse = inner
+				return nil
+			}
 		}
 	}
 	last := st.csr()

@@ -476,7 +476,12 @@ func TestGSCoarse(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, st := mustStencil(t, tc.m, tc.shape)
-			gs, ok := newGSCoarse(st)
+			sm, err := newSmoother(st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, bn := testRHS(st.n)
+			gs, ok := newGSCoarse(st, sm, b, bn)
 			if ok != tc.swept {
 				t.Fatalf("swept = %v, want %v", ok, tc.swept)
 			}

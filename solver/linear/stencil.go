@@ -338,8 +338,7 @@ func residualBy(n int, r, b, x []float64, product func(dst, x []float64, lo, hi 
 	r = r[:n]
 	b = b[:n]
 	x = x[:n]
-	sums := make([]float64, blocks(n))
-	forBlocks(n, func(k, lo, hi int) {
+	return math.Sqrt(blockSum(n, func(lo, hi int) float64 {
 		product(r, x, lo, hi)
 		var s float64
 		rr, bb := r[lo:hi], b[lo:hi]
@@ -349,13 +348,8 @@ func residualBy(n int, r, b, x []float64, product func(dst, x []float64, lo, hi 
 			rr[i] = v
 			s += v * v
 		}
-		sums[k] = s
-	})
-	var s float64
-	for _, v := range sums {
-		s += v
-	}
-	return math.Sqrt(s)
+		return s
+	}))
 }
 
 // smoother holds a stencil matrix in the layout of a Gauss–Seidel sweep:
