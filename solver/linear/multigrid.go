@@ -77,11 +77,11 @@ func newMultigridShifted(sh *Shifts, c float64) (*multigrid, error) {
 	if a.n <= mgCoarsest || pw == nil {
 		return newMultigridStencil(sh.form(c))
 	}
-	sm, err := newScaledSmoother(a, -c, 1)
+	lay, i1, a1 := sh.multigrid()
+	sm, err := lay.smoother(a, -c, 1)
 	if err != nil {
 		return nil, fmt.Errorf("linear: multigrid: %w", err)
 	}
-	i1, a1 := sh.coarse()
 	next := combine(i1, a1, -c)
 	if !next.positiveDiagonal() {
 		// As in coarsen: aggregate this level.

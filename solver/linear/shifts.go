@@ -12,16 +12,19 @@ import (
 // Shifts builds iterative solvers of (I − c·A)·x = b for one matrix A on a
 // Cartesian grid and many values of c, as implicit time steps need: A is
 // converted to stencil storage once. Multigrid solvers never form I − c·A
-// on the finest grid, and take their first coarse level from Galerkin
-// products of A and I computed once; diagonal-ILU solvers form I − c·A on
-// the coefficient arrays (no CSR copy, no conversion per step size). A
-// Shifts is safe for concurrent use.
+// on the finest grid: its Gauss–Seidel smoother reads A's off-diagonals
+// in a sweep layout built once, with the inverse diagonal of I − c·A as
+// the only array per step size, and the first coarse level comes from
+// Galerkin products of A and I computed once. Diagonal-ILU solvers form
+// I − c·A on the coefficient arrays (no CSR copy, no conversion per step
+// size). A Shifts is safe for concurrent use.
 type Shifts struct {
 	a       *stencil
 	maxAbs  float64 // max |Aᵢⱼ| (NaN or Inf when A has such an entry)
 	maxDiag float64 // max |Aᵢᵢ|
 
 	once   sync.Once
+	lay    *layout  // A's off-diagonals in the smoother's layout
 	i1, a1 *stencil // R·I·P and R·A·P on the first coarse grid
 }
 
@@ -102,11 +105,13 @@ func (sh *Shifts) form(c float64) *stencil {
 	return m
 }
 
-// coarse returns R·I·P and R·A·P on the first coarse grid of multigrid
-// (linear interpolation), computed on the first call.
-func (sh *Shifts) coarse() (i1, a1 *stencil) {
+// multigrid returns what every multigrid solver of sh shares, computed on
+// the first call: A's sweep layout, and R·I·P and R·A·P on the first
+// coarse grid (linear interpolation).
+func (sh *Shifts) multigrid() (lay *layout, i1, a1 *stencil) {
 	sh.once.Do(func() {
 		a := sh.a
+		sh.lay = newLayout(a)
 		// The identity: A's diagonal term alone (galerkin takes absent
 		// terms as zero).
 		ones := make([]float64, a.n)
@@ -117,7 +122,7 @@ func (sh *Shifts) coarse() (i1, a1 *stencil) {
 		sh.i1 = galerkin(eye, newProlongation(a.shape))
 		sh.a1 = galerkin(a, newProlongation(a.shape))
 	})
-	return sh.i1, sh.a1
+	return sh.lay, sh.i1, sh.a1
 }
 
 // combine returns x + s·y for stencils on the same grid.

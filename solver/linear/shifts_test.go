@@ -104,7 +104,7 @@ func TestShiftedMultigrid(t *testing.T) {
 	coarse := func(m *sparse.CSR, shape []int) rawCSR {
 		a := generator(m)
 		sh, _ := NewShifts(sparse.NewCSR(a.n, a.n, a.indptr, a.ind, a.data), shape)
-		_, a1 := sh.coarse()
+		_, _, a1 := sh.multigrid()
 		return a1.csr()
 	}
 	for name, tc := range map[string]struct {

@@ -352,41 +352,48 @@ func residualBy(n int, r, b, x []float64, product func(dst, x []float64, lo, hi 
 	}))
 }
 
-// smoother holds a stencil matrix in the layout of a Gauss–Seidel sweep:
-// per cell, the off-diagonal coefficients divided by the diagonal, side by
-// side, so a relaxation reads contiguous runs: those of the earlier
-// neighbours (negative offsets) in one block of g, those of the later ones
-// in a second block, which the zero-start residual reads alone.
-type smoother struct {
+// layout holds the off-diagonal coefficients of a stencil matrix m in the
+// order of a Gauss–Seidel sweep: per cell, side by side, so a relaxation
+// reads contiguous runs: those of the earlier neighbours (negative
+// offsets) in one block of g, those of the later ones in a second block,
+// which the zero-start residual reads alone. It does not depend on a
+// shift or scale of m, so one layout of A serves the smoothers of every
+// step matrix I − c·A.
+type layout struct {
 	n, pad int
 	off    []int // offsets of the off-diagonal terms, increasing
 	kl, ku int   // how many are negative and positive
-	// g[c·kl + t] = M(c, c+off[t]) / M(c, c) for t < kl, and
-	// g[n·kl + c·ku + t − kl] for t ≥ kl (see at).
-	g    []float64
-	inv  []float64 // 1/M(c, c)
-	diag []float64 // M(c, c)
+	// g[c·kl + t] = m(c, c+off[t]) for t < kl, and g[n·kl + c·ku + t − kl]
+	// for t ≥ kl (see at).
+	g []float64
+}
+
+// smoother is Gauss–Seidel on M = shift·I + scale·m for the layout of m:
+// a relaxation sets x[c] = inv[c]·(b[c] − scale·Σ m(c, j)·x[j]).
+type smoother struct {
+	*layout
+	scale float64
+	inv   []float64 // 1/M(c, c)
 }
 
 // lower and upper return the blocks of g.
-func (sm *smoother) lower() []float64 { return sm.g[:sm.n*sm.kl] }
-func (sm *smoother) upper() []float64 { return sm.g[sm.n*sm.kl:] }
+func (l *layout) lower() []float64 { return l.g[:l.n*l.kl] }
+func (l *layout) upper() []float64 { return l.g[l.n*l.kl:] }
 
 // at returns the position in g of cell c's term t.
-func (sm *smoother) at(c, t int) int {
-	if t < sm.kl {
-		return c*sm.kl + t
+func (l *layout) at(c, t int) int {
+	if t < l.kl {
+		return c*l.kl + t
 	}
-	return sm.n*sm.kl + c*sm.ku + t - sm.kl
+	return l.n*l.kl + c*l.ku + t - l.kl
 }
 
 // newSmoother returns the Gauss–Seidel form of m, or an error naming a row
 // with a zero diagonal.
-func newSmoother(m *stencil) (*smoother, error) { return newScaledSmoother(m, 1, 0) }
+func newSmoother(m *stencil) (*smoother, error) { return newLayout(m).smoother(m, 1, 0) }
 
-// newScaledSmoother returns the Gauss–Seidel form of shift·I + scale·m
-// (for a time step, I − c·A: shift 1, scale −c).
-func newScaledSmoother(m *stencil, scale, shift float64) (*smoother, error) {
+// newLayout returns the sweep layout of m's off-diagonal coefficients.
+func newLayout(m *stencil) *layout {
 	n := m.n
 	var cols [][]float64
 	for t := range m.off {
@@ -395,58 +402,63 @@ func newScaledSmoother(m *stencil, scale, shift float64) (*smoother, error) {
 		}
 	}
 	k := len(cols)
-	sm := &smoother{n: n, pad: m.pad, inv: make([]float64, n), diag: make([]float64, n), g: make([]float64, n*k)}
+	l := &layout{n: n, pad: m.pad, g: make([]float64, n*k)}
 	for t, o := range m.off {
 		if t != m.diag {
-			sm.off = append(sm.off, o)
+			l.off = append(l.off, o)
 			if o < 0 {
-				sm.kl++
+				l.kl++
 			}
 		}
 	}
-	sm.ku = k - sm.kl
-	diag := m.coef[m.diag][:n]
+	l.ku = k - l.kl
+	// In blocks on several goroutines; within a block row by row, so
+	// that g is written in order, with the columns in registers for the
+	// common widths.
+	kl, ku := l.kl, l.ku
+	forBlocks(n, func(_, lo, hi int) {
+		gl, gu := l.lower()[kl*lo:kl*hi], l.upper()[ku*lo:ku*hi]
+		switch {
+		case kl == 4 && ku == 4:
+			c0, c1, c2, c3 := cols[0][lo:hi], cols[1][lo:hi], cols[2][lo:hi], cols[3][lo:hi]
+			c4, c5, c6, c7 := cols[4][lo:hi], cols[5][lo:hi], cols[6][lo:hi], cols[7][lo:hi]
+			for c := range hi - lo {
+				l, u := gl[4*c:4*c+4:4*c+4], gu[4*c:4*c+4:4*c+4]
+				l[0], l[1], l[2], l[3] = c0[c], c1[c], c2[c], c3[c]
+				u[0], u[1], u[2], u[3] = c4[c], c5[c], c6[c], c7[c]
+			}
+		case kl == 2 && ku == 2:
+			c0, c1, c2, c3 := cols[0][lo:hi], cols[1][lo:hi], cols[2][lo:hi], cols[3][lo:hi]
+			for c := range hi - lo {
+				l, u := gl[2*c:2*c+2:2*c+2], gu[2*c:2*c+2:2*c+2]
+				l[0], l[1], u[0], u[1] = c0[c], c1[c], c2[c], c3[c]
+			}
+		default:
+			for c := lo; c < hi; c++ {
+				for t, cf := range cols {
+					l.g[l.at(c, t)] = cf[c]
+				}
+			}
+		}
+	})
+	return l
+}
+
+// smoother returns Gauss–Seidel on shift·I + scale·m, where l is the
+// layout of m (for a time step I − c·A: shift 1, scale −c), or an error
+// naming a row with a zero diagonal.
+func (l *layout) smoother(m *stencil, scale, shift float64) (*smoother, error) {
+	diag := m.coef[m.diag][:l.n]
+	sm := &smoother{layout: l, scale: scale, inv: make([]float64, l.n)}
 	for c, d := range diag {
 		if shift+scale*d == 0 {
 			return nil, fmt.Errorf("linear: zero diagonal in row %d", c)
 		}
 	}
-	// In blocks on several goroutines; within a block row by row, so
-	// that g is written in order, with the columns in registers for the
-	// common widths.
-	kl, ku := sm.kl, sm.ku
-	forBlocks(n, func(_, lo, hi int) {
-		inv, md := sm.inv[lo:hi], sm.diag[lo:hi]
+	forBlocks(l.n, func(_, lo, hi int) {
+		inv := sm.inv[lo:hi]
 		for i, d := range diag[lo:hi] {
-			d = shift + scale*d
-			inv[i] = 1 / d
-			md[i] = d
-		}
-		gl, gu := sm.lower()[kl*lo:kl*hi], sm.upper()[ku*lo:ku*hi]
-		switch {
-		case kl == 4 && ku == 4:
-			c0, c1, c2, c3 := cols[0][lo:hi], cols[1][lo:hi], cols[2][lo:hi], cols[3][lo:hi]
-			c4, c5, c6, c7 := cols[4][lo:hi], cols[5][lo:hi], cols[6][lo:hi], cols[7][lo:hi]
-			for c, iv := range inv {
-				iv *= scale // the off-diagonals are scale·m
-				l, u := gl[4*c:4*c+4:4*c+4], gu[4*c:4*c+4:4*c+4]
-				l[0], l[1], l[2], l[3] = c0[c]*iv, c1[c]*iv, c2[c]*iv, c3[c]*iv
-				u[0], u[1], u[2], u[3] = c4[c]*iv, c5[c]*iv, c6[c]*iv, c7[c]*iv
-			}
-		case kl == 2 && ku == 2:
-			c0, c1, c2, c3 := cols[0][lo:hi], cols[1][lo:hi], cols[2][lo:hi], cols[3][lo:hi]
-			for c, iv := range inv {
-				iv *= scale // the off-diagonals are scale·m
-				l, u := gl[2*c:2*c+2:2*c+2], gu[2*c:2*c+2:2*c+2]
-				l[0], l[1], u[0], u[1] = c0[c]*iv, c1[c]*iv, c2[c]*iv, c3[c]*iv
-			}
-		default:
-			for c, iv := range inv {
-				iv *= scale // the off-diagonals are scale·m
-				for t, cf := range cols {
-					sm.g[sm.at(lo+c, t)] = cf[lo+c] * iv
-				}
-			}
+			inv[i] = 1 / (shift + scale*d)
 		}
 	})
 	return sm, nil
@@ -454,13 +466,13 @@ func newScaledSmoother(m *stencil, scale, shift float64) (*smoother, error) {
 
 // relax updates x[c] from its neighbours (with bounds checks).
 func (sm *smoother) relax(c int, x, b []float64) {
-	s := b[c] * sm.inv[c]
+	var s float64
 	for t, o := range sm.off {
 		if j := c + o; j >= 0 && j < sm.n {
-			s -= sm.g[sm.at(c, t)] * x[j]
+			s += sm.g[sm.at(c, t)] * x[j]
 		}
 	}
-	x[c] = s
+	x[c] = sm.inv[c] * (b[c] - sm.scale*s)
 }
 
 // sweepZero performs a forward Gauss–Seidel sweep on M·x = b from x = 0:
@@ -470,20 +482,20 @@ func (sm *smoother) relax(c int, x, b []float64) {
 // kernels slide the south triple and relax two cells per step (see
 // sweep5Backward).
 func (sm *smoother) sweepZero(x, b []float64) {
-	n, pad, kl := sm.n, sm.pad, sm.kl
+	n, pad, kl, sc := sm.n, sm.pad, sm.kl, sm.scale
 	x = x[:n]
 	b = b[:n]
 	lo, hi := min(pad, n), max(n-pad, pad)
 	inv, gl, off := sm.inv[:n], sm.lower(), sm.off[:kl]
 	lower := func(c int) {
-		s := b[c] * inv[c]
+		var s float64
 		row := gl[c*kl : c*kl+kl]
 		for t, o := range off {
 			if j := c + o; j >= 0 {
-				s -= row[t] * x[j]
+				s += row[t] * x[j]
 			}
 		}
-		x[c] = s
+		x[c] = inv[c] * (b[c] - sc*s)
 	}
 	for c := 0; c < lo; c++ {
 		lower(c)
@@ -499,9 +511,10 @@ func (sm *smoother) sweepZero(x, b []float64) {
 		for ; i+1 < len(xs); i += 2 {
 			l := ls[:4:4]
 			ls = ls[4:]
-			a0 := bs[i]*is[i] - l[0]*xS[i]
-			a1 := bs[i+1]*is[i+1] - l[2]*xS[i+1]
-			w0, w1 := l[1], l[3]
+			q0, q1 := sc*is[i], sc*is[i+1]
+			a0 := is[i]*bs[i] - q0*(l[0]*xS[i])
+			a1 := is[i+1]*bs[i+1] - q1*(l[2]*xS[i+1])
+			w0, w1 := q0*l[1], q1*l[3]
 			xs[i] = a0 - w0*prev
 			prev = (a1 - w1*a0) + (w1*w0)*prev
 			xs[i+1] = prev
@@ -509,7 +522,7 @@ func (sm *smoother) sweepZero(x, b []float64) {
 		for ; i < len(xs); i++ {
 			l := ls[:2:2]
 			ls = ls[2:]
-			v := bs[i]*is[i] - l[0]*xS[i] - l[1]*prev
+			v := is[i] * (bs[i] - sc*(l[0]*xS[i]+l[1]*prev))
 			xs[i] = v
 			prev = v
 		}
@@ -525,9 +538,10 @@ func (sm *smoother) sweepZero(x, b []float64) {
 			l := ls[:8:8]
 			ls = ls[8:]
 			s2, s3 := xS[i+2], xS[i+3]
-			a0 := bs[i]*is[i] - l[0]*s0 - l[1]*s1 - l[2]*s2
-			a1 := bs[i+1]*is[i+1] - l[4]*s1 - l[5]*s2 - l[6]*s3
-			w0, w1 := l[3], l[7]
+			q0, q1 := sc*is[i], sc*is[i+1]
+			a0 := is[i]*bs[i] - q0*(l[0]*s0+l[1]*s1+l[2]*s2)
+			a1 := is[i+1]*bs[i+1] - q1*(l[4]*s1+l[5]*s2+l[6]*s3)
+			w0, w1 := q0*l[3], q1*l[7]
 			xs[i] = a0 - w0*prev
 			prev = (a1 - w1*a0) + (w1*w0)*prev
 			xs[i+1] = prev
@@ -537,7 +551,7 @@ func (sm *smoother) sweepZero(x, b []float64) {
 			l := ls[:4:4]
 			ls = ls[4:]
 			s2 := xS[i+2]
-			v := bs[i]*is[i] - l[0]*s0 - l[1]*s1 - l[2]*s2 - l[3]*prev
+			v := is[i] * (bs[i] - sc*(l[0]*s0+l[1]*s1+l[2]*s2+l[3]*prev))
 			xs[i] = v
 			prev = v
 			s0, s1 = s1, s2
@@ -560,6 +574,18 @@ func (sm *smoother) split(x, b []float64) (xs, bs []float64, lo, hi int, off []i
 	return x[:n], b[:n], min(pad, n), max(n-pad, pad), sm.off[:len(sm.off)], sm.inv[:n]
 }
 
+// interior relaxes the interior cells c in the given order by the
+// generic loop (no unrolled kernel applies).
+func (sm *smoother) interior(x, b []float64, off []int, inv []float64, c, end, step int) {
+	for ; c != end; c += step {
+		var s float64
+		for t, o := range off {
+			s += sm.g[sm.at(c, t)] * x[c+o]
+		}
+		x[c] = inv[c] * (b[c] - sm.scale*s)
+	}
+}
+
 // sweepForward performs one forward Gauss–Seidel sweep on M·x = b from
 // the current x (cells in increasing order).
 func (sm *smoother) sweepForward(x, b []float64) {
@@ -571,17 +597,11 @@ func (sm *smoother) sweepForward(x, b []float64) {
 	}
 	switch {
 	case k == 4 && off[1] == -1 && off[2] == 1 && lo > 0 && lo < hi:
-		sweep5Forward(x, b, sm.lower(), sm.upper(), inv, off, lo, hi)
+		sweep5Forward(x, b, sm.lower(), sm.upper(), inv, sm.scale, off, lo, hi)
 	case k == 8 && nine(off[:3], off[5:]) && off[3] == -1 && off[4] == 1 && lo > 0 && lo < hi:
-		sweep9Forward(x, b, sm.lower(), sm.upper(), inv, off, lo, hi)
-	default:
-		for c := lo; c < hi; c++ {
-			s := b[c] * inv[c]
-			for t, o := range off {
-				s -= sm.g[sm.at(c, t)] * x[c+o]
-			}
-			x[c] = s
-		}
+		sweep9Forward(x, b, sm.lower(), sm.upper(), inv, sm.scale, off, lo, hi)
+	case lo < hi:
+		sm.interior(x, b, off, inv, lo, hi, 1)
 	}
 	for c := max(hi, lo); c < n; c++ {
 		sm.relax(c, x, b)
@@ -601,17 +621,11 @@ func (sm *smoother) sweepBackward(x, b []float64) {
 	// the unrolled kernels below apply.
 	switch {
 	case k == 4 && off[1] == -1 && off[2] == 1 && hi < n:
-		sweep5Backward(x, b, sm.lower(), sm.upper(), inv, off, lo, hi)
+		sweep5Backward(x, b, sm.lower(), sm.upper(), inv, sm.scale, off, lo, hi)
 	case k == 8 && nine(off[:3], off[5:]) && off[3] == -1 && off[4] == 1 && hi < n:
-		sweep9Backward(x, b, sm.lower(), sm.upper(), inv, off, lo, hi)
-	default:
-		for c := hi - 1; c >= lo; c-- {
-			s := b[c] * inv[c]
-			for t, o := range off {
-				s -= sm.g[sm.at(c, t)] * x[c+o]
-			}
-			x[c] = s
-		}
+		sweep9Backward(x, b, sm.lower(), sm.upper(), inv, sm.scale, off, lo, hi)
+	case lo < hi:
+		sm.interior(x, b, off, inv, hi-1, lo-1, -1)
 	}
 	for c := lo - 1; c >= 0; c-- {
 		sm.relax(c, x, b)
@@ -619,15 +633,16 @@ func (sm *smoother) sweepBackward(x, b []float64) {
 }
 
 // The unrolled backward sweeps of 2-D 5- and 9-point smoothers over the
-// interior cells [lo, hi) (hi < n). Each neighbour is read through its own
-// slice, so the loops carry no bounds checks. The cell relaxed just before
-// is the only term on the sweep's dependency chain, x[i] = a[i] − w[i]·x[i+1]
-// with a[i] from the other neighbours: the kernels take two cells per
-// step, x[i−1] = (a[i−1] − w[i−1]·a[i]) + (w[i−1]·w[i])·x[i+1], so the chain
-// costs one multiply and one add per two cells instead of per cell (the
-// same values to rounding; a 5-point sweep runs about 1.4× faster).
+// interior cells [lo, hi) (hi < n); sc is the smoother's scale. Each
+// neighbour is read through its own slice, so the loops carry no bounds
+// checks. The cell relaxed just before is the only term on the sweep's
+// dependency chain, x[i] = a[i] − w[i]·x[i+1] with a[i] from the other
+// neighbours: the kernels take two cells per step, x[i−1] = (a[i−1] −
+// w[i−1]·a[i]) + (w[i−1]·w[i])·x[i+1], so the chain costs one multiply and
+// one add per two cells instead of per cell (the same values to rounding;
+// a 5-point sweep runs about 1.4× faster).
 
-func sweep5Backward(x, b, gl, gu, inv []float64, off []int, lo, hi int) {
+func sweep5Backward(x, b, gl, gu, inv []float64, sc float64, off []int, lo, hi int) {
 	m := hi - lo
 	xs := x[lo:hi:hi]
 	xS, xW, xN := x[lo+off[0]:][:m], x[lo-1:][:m], x[lo+off[3]:][:m]
@@ -640,20 +655,21 @@ func sweep5Backward(x, b, gl, gu, inv []float64, off []int, lo, hi int) {
 		l, u := ls[len(ls)-4:], us[len(us)-4:]
 		l, u = l[:4:4], u[:4:4]
 		ls, us = ls[:len(ls)-4], us[:len(us)-4]
-		a0 := bs[i]*is[i] - l[2]*xS[i] - l[3]*xW[i] - u[3]*xN[i]
-		a1 := bs[i-1]*is[i-1] - l[0]*xS[i-1] - l[1]*xW[i-1] - u[1]*xN[i-1]
-		w0, w1 := u[2], u[0]
+		q0, q1 := sc*is[i], sc*is[i-1]
+		a0 := is[i]*bs[i] - q0*(l[2]*xS[i]+l[3]*xW[i]+u[3]*xN[i])
+		a1 := is[i-1]*bs[i-1] - q1*(l[0]*xS[i-1]+l[1]*xW[i-1]+u[1]*xN[i-1])
+		w0, w1 := q0*u[2], q1*u[0]
 		xs[i] = a0 - w0*next
 		next = (a1 - w1*a0) + (w1*w0)*next
 		xs[i-1] = next
 	}
 	if i == 0 {
 		l, u := ls[:2:2], us[:2:2]
-		xs[0] = bs[0]*is[0] - l[0]*xS[0] - l[1]*xW[0] - u[1]*xN[0] - u[0]*next
+		xs[0] = is[0] * (bs[0] - sc*(l[0]*xS[0]+l[1]*xW[0]+u[1]*xN[0]+u[0]*next))
 	}
 }
 
-func sweep9Backward(x, b, gl, gu, inv []float64, off []int, lo, hi int) {
+func sweep9Backward(x, b, gl, gu, inv []float64, sc float64, off []int, lo, hi int) {
 	m := hi - lo
 	xs := x[lo:hi:hi]
 	// The south and north triples slide one cell per step: one new value
@@ -673,11 +689,12 @@ func sweep9Backward(x, b, gl, gu, inv []float64, off []int, lo, hi int) {
 		ls, us = ls[:len(ls)-8], us[:len(us)-8]
 		s0, n0 := xS[i], xN[i]
 		sm, nm := xS[i-1], xN[i-1]
-		a0 := bs[i]*is[i] - l[4]*s0 - l[5]*s1 - l[6]*s2 - l[7]*xW[i] -
-			u[5]*n0 - u[6]*n1 - u[7]*n2
-		a1 := bs[i-1]*is[i-1] - l[0]*sm - l[1]*s0 - l[2]*s1 - l[3]*xW[i-1] -
-			u[1]*nm - u[2]*n0 - u[3]*n1
-		w0, w1 := u[4], u[0]
+		q0, q1 := sc*is[i], sc*is[i-1]
+		a0 := is[i]*bs[i] - q0*((l[4]*s0+l[5]*s1+l[6]*s2+l[7]*xW[i])+
+			(u[5]*n0+u[6]*n1+u[7]*n2))
+		a1 := is[i-1]*bs[i-1] - q1*((l[0]*sm+l[1]*s0+l[2]*s1+l[3]*xW[i-1])+
+			(u[1]*nm+u[2]*n0+u[3]*n1))
+		w0, w1 := q0*u[4], q1*u[0]
 		xs[i] = a0 - w0*next
 		next = (a1 - w1*a0) + (w1*w0)*next
 		xs[i-1] = next
@@ -685,8 +702,8 @@ func sweep9Backward(x, b, gl, gu, inv []float64, off []int, lo, hi int) {
 	}
 	if i == 0 {
 		l, u := ls[:4:4], us[:4:4]
-		xs[0] = bs[0]*is[0] - l[0]*xS[0] - l[1]*s1 - l[2]*s2 - l[3]*xW[0] -
-			u[1]*xN[0] - u[2]*n1 - u[3]*n2 - u[0]*next
+		xs[0] = is[0] * (bs[0] - sc*((l[0]*xS[0]+l[1]*s1+l[2]*s2+l[3]*xW[0])+
+			(u[1]*xN[0]+u[2]*n1+u[3]*n2+u[0]*next)))
 	}
 }
 
@@ -694,7 +711,7 @@ func sweep9Backward(x, b, gl, gu, inv []float64, off []int, lo, hi int) {
 // sweep5Backward and sweep9Backward (lo > 0): the chain runs through the
 // west neighbour.
 
-func sweep5Forward(x, b, gl, gu, inv []float64, off []int, lo, hi int) {
+func sweep5Forward(x, b, gl, gu, inv []float64, sc float64, off []int, lo, hi int) {
 	m := hi - lo
 	xs := x[lo:hi:hi]
 	xS, xE, xN := x[lo+off[0]:][:m], x[lo+1:][:m], x[lo+off[3]:][:m]
@@ -705,20 +722,21 @@ func sweep5Forward(x, b, gl, gu, inv []float64, off []int, lo, hi int) {
 	for ; i+1 < m; i += 2 {
 		l, u := ls[:4:4], us[:4:4]
 		ls, us = ls[4:], us[4:]
-		a0 := bs[i]*is[i] - l[0]*xS[i] - u[0]*xE[i] - u[1]*xN[i]
-		a1 := bs[i+1]*is[i+1] - l[2]*xS[i+1] - u[2]*xE[i+1] - u[3]*xN[i+1]
-		w0, w1 := l[1], l[3]
+		q0, q1 := sc*is[i], sc*is[i+1]
+		a0 := is[i]*bs[i] - q0*(l[0]*xS[i]+u[0]*xE[i]+u[1]*xN[i])
+		a1 := is[i+1]*bs[i+1] - q1*(l[2]*xS[i+1]+u[2]*xE[i+1]+u[3]*xN[i+1])
+		w0, w1 := q0*l[1], q1*l[3]
 		xs[i] = a0 - w0*prev
 		prev = (a1 - w1*a0) + (w1*w0)*prev
 		xs[i+1] = prev
 	}
 	if i < m {
 		l, u := ls[:2:2], us[:2:2]
-		xs[i] = bs[i]*is[i] - l[0]*xS[i] - u[0]*xE[i] - u[1]*xN[i] - l[1]*prev
+		xs[i] = is[i] * (bs[i] - sc*(l[0]*xS[i]+u[0]*xE[i]+u[1]*xN[i]+l[1]*prev))
 	}
 }
 
-func sweep9Forward(x, b, gl, gu, inv []float64, off []int, lo, hi int) {
+func sweep9Forward(x, b, gl, gu, inv []float64, sc float64, off []int, lo, hi int) {
 	m := hi - lo
 	xs := x[lo:hi:hi]
 	xS, xN := x[lo+off[0]:][:m+2], x[lo+off[5]:][:m+2]
@@ -732,11 +750,12 @@ func sweep9Forward(x, b, gl, gu, inv []float64, off []int, lo, hi int) {
 		l, u := ls[:8:8], us[:8:8]
 		ls, us = ls[8:], us[8:]
 		s2, s3, n2, n3 := xS[i+2], xS[i+3], xN[i+2], xN[i+3]
-		a0 := bs[i]*is[i] - l[0]*s0 - l[1]*s1 - l[2]*s2 - u[0]*xE[i] -
-			u[1]*n0 - u[2]*n1 - u[3]*n2
-		a1 := bs[i+1]*is[i+1] - l[4]*s1 - l[5]*s2 - l[6]*s3 - u[4]*xE[i+1] -
-			u[5]*n1 - u[6]*n2 - u[7]*n3
-		w0, w1 := l[3], l[7]
+		q0, q1 := sc*is[i], sc*is[i+1]
+		a0 := is[i]*bs[i] - q0*((l[0]*s0+l[1]*s1+l[2]*s2+u[0]*xE[i])+
+			(u[1]*n0+u[2]*n1+u[3]*n2))
+		a1 := is[i+1]*bs[i+1] - q1*((l[4]*s1+l[5]*s2+l[6]*s3+u[4]*xE[i+1])+
+			(u[5]*n1+u[6]*n2+u[7]*n3))
+		w0, w1 := q0*l[3], q1*l[7]
 		xs[i] = a0 - w0*prev
 		prev = (a1 - w1*a0) + (w1*w0)*prev
 		xs[i+1] = prev
@@ -744,15 +763,15 @@ func sweep9Forward(x, b, gl, gu, inv []float64, off []int, lo, hi int) {
 	}
 	if i < m {
 		l, u := ls[:4:4], us[:4:4]
-		xs[i] = bs[i]*is[i] - l[0]*s0 - l[1]*s1 - l[2]*xS[i+2] - u[0]*xE[i] -
-			u[1]*n0 - u[2]*n1 - u[3]*xN[i+2] - l[3]*prev
+		xs[i] = is[i] * (bs[i] - sc*((l[0]*s0+l[1]*s1+l[2]*xS[i+2]+u[0]*xE[i])+
+			(u[1]*n0+u[2]*n1+u[3]*xN[i+2]+l[3]*prev)))
 	}
 }
 
 // zeroResidual sets r = b − M·x for the x that a forward sweep from x = 0
 // has just produced, and returns nothing (the V-cycle does not need the
 // norm). Each cell's equation then held with its later neighbours at
-// zero, so r[c] = −M(c,c)·Σ g[c,t]·x[c+off[t]] over the terms with
+// zero, so r[c] = −scale·Σ g[c,t]·x[c+off[t]] over the terms with
 // off[t] > 0: half the terms of a product, and no b.
 func (sm *smoother) zeroResidual(r, x []float64) {
 	r = r[:sm.n]
@@ -765,14 +784,14 @@ func (sm *smoother) zeroResidualRange(r, x []float64, lo, hi int) {
 	n, pad := sm.n, sm.pad
 	x = x[:n]
 	k, kl, ku := len(sm.off), sm.kl, sm.ku
-	off, gu, d := sm.off, sm.upper(), sm.diag[:n]
+	off, gu, sc := sm.off, sm.upper(), -sm.scale
 	r = r[:hi-lo]
 	ihi := max(min(hi, n-pad), lo)
 	c := lo
 	if m := ihi - lo; m > 0 {
 		// Each neighbour through its own slice: no bounds checks in the
 		// loops.
-		rs, ds := r[:m], d[lo:ihi][:m]
+		rs := r[:m]
 		us := gu[ku*lo : ku*ihi]
 		switch {
 		case k == 4 && kl == 2 && off[2] == 1:
@@ -780,7 +799,7 @@ func (sm *smoother) zeroResidualRange(r, x []float64, lo, hi int) {
 			for i := range rs {
 				u := us[:2:2]
 				us = us[2:]
-				rs[i] = -(u[0]*xE[i] + u[1]*xN[i]) * ds[i]
+				rs[i] = sc * (u[0]*xE[i] + u[1]*xN[i])
 			}
 			c = ihi
 		case k == 8 && kl == 4 && off[4] == 1 && nine(off[:3], off[5:]):
@@ -791,7 +810,7 @@ func (sm *smoother) zeroResidualRange(r, x []float64, lo, hi int) {
 				u := us[:4:4]
 				us = us[4:]
 				n2 := xN[i+2]
-				rs[i] = -(u[0]*xE[i] + u[1]*n0 + u[2]*n1 + u[3]*n2) * ds[i]
+				rs[i] = sc * (u[0]*xE[i] + u[1]*n0 + u[2]*n1 + u[3]*n2)
 				n0, n1 = n1, n2
 			}
 			c = ihi
@@ -804,7 +823,7 @@ func (sm *smoother) zeroResidualRange(r, x []float64, lo, hi int) {
 				s += sm.g[sm.at(c, t)] * x[j]
 			}
 		}
-		r[c-lo] = -s * d[c]
+		r[c-lo] = sc * s
 	}
 }
 
