@@ -416,42 +416,47 @@ func TestZeroResidual(t *testing.T) {
 // TestSweepKernels: the unrolled sweeps (two cells per step on the
 // dependency chain) agree with the generic cell-by-cell relaxation, from
 // zero (forward) and from a random x (forward and backward), on grids
-// whose interior holds an even and an odd number of cells, to rounding.
+// whose interior holds an even and an odd number of cells, to rounding;
+// for a matrix's own smoother and for a shifted, scaled one.
 func TestSweepKernels(t *testing.T) {
 	for _, nine := range []bool{false, true} {
 		for _, nx := range []int{12, 13, 16, 17} {
 			ny := nx + 3
-			name := fmt.Sprintf("nine=%v %d×%d", nine, nx, ny)
 			_, st := mustStencil(t, implicitStep(gridOpts{nx: nx, ny: ny, nine: nine, dt: 2, seed: uint64(nx)}), []int{nx, ny})
-			sm, err := newSmoother(st)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b := randVec(st.n, 3)
-			want, got := make([]float64, st.n), randVec(st.n, 4)
-			for c := range want {
-				sm.relax(c, want, b)
-			}
-			sm.sweepZero(got, b)
-			if d := relDiff(got, want); d > 1e-14 {
-				t.Errorf("%s: forward sweep from zero differs from relax by %g", name, d)
-			}
-			x0 := randVec(st.n, 5)
-			want, got = slices.Clone(x0), slices.Clone(x0)
-			for c := range st.n {
-				sm.relax(c, want, b)
-			}
-			sm.sweepForward(got, b)
-			if d := relDiff(got, want); d > 1e-14 {
-				t.Errorf("%s: forward sweep differs from relax by %g", name, d)
-			}
-			want, got = slices.Clone(x0), slices.Clone(x0)
-			for c := st.n - 1; c >= 0; c-- {
-				sm.relax(c, want, b)
-			}
-			sm.sweepBackward(got, b)
-			if d := relDiff(got, want); d > 1e-14 {
-				t.Errorf("%s: backward sweep differs from relax by %g", name, d)
+			// Gauss–Seidel on st itself, and on I − 0.7·st from st's
+			// layout (as time steps use A's).
+			for _, sc := range [][2]float64{{1, 0}, {-0.7, 1}} {
+				name := fmt.Sprintf("nine=%v %d×%d scale=%g", nine, nx, ny, sc[0])
+				sm, err := newLayout(st).smoother(st, sc[0], sc[1])
+				if err != nil {
+					t.Fatal(err)
+				}
+				b := randVec(st.n, 3)
+				want, got := make([]float64, st.n), randVec(st.n, 4)
+				for c := range want {
+					sm.relax(c, want, b)
+				}
+				sm.sweepZero(got, b)
+				if d := relDiff(got, want); d > 1e-14 {
+					t.Errorf("%s: forward sweep from zero differs from relax by %g", name, d)
+				}
+				x0 := randVec(st.n, 5)
+				want, got = slices.Clone(x0), slices.Clone(x0)
+				for c := range st.n {
+					sm.relax(c, want, b)
+				}
+				sm.sweepForward(got, b)
+				if d := relDiff(got, want); d > 1e-14 {
+					t.Errorf("%s: forward sweep differs from relax by %g", name, d)
+				}
+				want, got = slices.Clone(x0), slices.Clone(x0)
+				for c := st.n - 1; c >= 0; c-- {
+					sm.relax(c, want, b)
+				}
+				sm.sweepBackward(got, b)
+				if d := relDiff(got, want); d > 1e-14 {
+					t.Errorf("%s: backward sweep differs from relax by %g", name, d)
+				}
 			}
 		}
 	}
