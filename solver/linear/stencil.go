@@ -395,22 +395,19 @@ func newSmoother(m *stencil) (*smoother, error) { return newLayout(m).smoother(m
 // newLayout returns the sweep layout of m's off-diagonal coefficients.
 func newLayout(m *stencil) *layout {
 	n := m.n
+	l := &layout{n: n, pad: m.pad}
 	var cols [][]float64
-	for t := range m.off {
-		if t != m.diag {
-			cols = append(cols, m.coef[t][:n])
-		}
-	}
-	k := len(cols)
-	l := &layout{n: n, pad: m.pad, g: make([]float64, n*k)}
 	for t, o := range m.off {
 		if t != m.diag {
+			cols = append(cols, m.coef[t][:n])
 			l.off = append(l.off, o)
 			if o < 0 {
 				l.kl++
 			}
 		}
 	}
+	k := len(cols)
+	l.g = make([]float64, n*k)
 	l.ku = k - l.kl
 	// In blocks on several goroutines; within a block row by row, so
 	// that g is written in order, with the columns in registers for the
@@ -450,17 +447,24 @@ func newLayout(m *stencil) *layout {
 func (l *layout) smoother(m *stencil, scale, shift float64) (*smoother, error) {
 	diag := m.coef[m.diag][:l.n]
 	sm := &smoother{layout: l, scale: scale, inv: make([]float64, l.n)}
-	for c, d := range diag {
-		if shift+scale*d == 0 {
+	// One pass: each block notes its first zero diagonal (or −1).
+	zero := make([]int, blocks(l.n))
+	forBlocks(l.n, func(k, lo, hi int) {
+		zero[k] = -1
+		inv := sm.inv[lo:hi]
+		for i, d := range diag[lo:hi] {
+			v := shift + scale*d
+			if v == 0 && zero[k] < 0 {
+				zero[k] = lo + i
+			}
+			inv[i] = 1 / v
+		}
+	})
+	for _, c := range zero {
+		if c >= 0 {
 			return nil, fmt.Errorf("linear: zero diagonal in row %d", c)
 		}
 	}
-	forBlocks(l.n, func(_, lo, hi int) {
-		inv := sm.inv[lo:hi]
-		for i, d := range diag[lo:hi] {
-			inv[i] = 1 / (shift + scale*d)
-		}
-	})
 	return sm, nil
 }
 
