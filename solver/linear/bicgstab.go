@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 
 	"gonum.org/v1/gonum/floats"
 )
@@ -167,8 +168,9 @@ type bicgstab struct {
 	pre     preconditioner
 	tol     float64
 	maxIter int
-	// Work vectors.
-	r, rh, p, v, ph, sh, t []float64
+	// work lends each Solve its seven work vectors, so that solvers that
+	// are built often (one per step size) share them.
+	work *sync.Pool
 	// Statistics of the last Solve.
 	iters, restarts int
 }
@@ -198,7 +200,7 @@ func newBiCGSTAB(a rawCSR, s Settings) (*bicgstab, error) {
 	}
 	if len(s.Shape) > 0 {
 		if m, ok := newStencil(a, s.Shape); ok {
-			return stencilBiCGSTAB(m, s)
+			return stencilBiCGSTAB(m, s, nil)
 		}
 	}
 	if s.Method == Multigrid {
@@ -207,26 +209,35 @@ func newBiCGSTAB(a rawCSR, s Settings) (*bicgstab, error) {
 		}
 		return nil, fmt.Errorf("linear: multigrid needs a nearest-neighbour matrix on the %v grid (periodic faces are not supported; use bicgstab)", s.Shape)
 	}
-	b := bicgstabFor(a, s)
+	b := bicgstabFor(a, s, nil)
 	b.pre = newILU0(a)
 	return b, nil
 }
 
-// bicgstabFor returns a BiCGSTAB solver of op without preconditioner.
-func bicgstabFor(op matrix, s Settings) *bicgstab {
+// bicgstabFor returns a BiCGSTAB solver of op without preconditioner,
+// with work vectors from work (from a pool of its own when work is nil).
+func bicgstabFor(op matrix, s Settings, work *sync.Pool) *bicgstab {
 	n := op.size()
-	w := make([]float64, 7*n)
-	return &bicgstab{
-		n: n, op: op, tol: s.tol(), maxIter: s.maxIter(n),
-		r: w[0:n:n], rh: w[n : 2*n : 2*n], p: w[2*n : 3*n : 3*n], v: w[3*n : 4*n : 4*n],
-		ph: w[4*n : 5*n : 5*n], sh: w[5*n : 6*n : 6*n], t: w[6*n : 7*n : 7*n],
+	if work == nil {
+		work = workPool(n)
 	}
+	return &bicgstab{n: n, op: op, tol: s.tol(), maxIter: s.maxIter(n), work: work}
+}
+
+// workPool returns a pool of BiCGSTAB's work for systems of n unknowns:
+// *[]float64 of length 7·n.
+func workPool(n int) *sync.Pool {
+	return &sync.Pool{New: func() any {
+		w := make([]float64, 7*n)
+		return &w
+	}}
 }
 
 // stencilBiCGSTAB returns BiCGSTAB on the stencil matrix m, preconditioned
-// by multigrid (s.Method == Multigrid) or DILU.
-func stencilBiCGSTAB(m *stencil, s Settings) (*bicgstab, error) {
-	b := bicgstabFor(m, s)
+// by multigrid (s.Method == Multigrid) or DILU, with work vectors from
+// work (see bicgstabFor).
+func stencilBiCGSTAB(m *stencil, s Settings, work *sync.Pool) (*bicgstab, error) {
+	b := bicgstabFor(m, s, work)
 	if s.Method == Multigrid {
 		mg, err := newMultigridStencil(m)
 		if err != nil {
@@ -292,7 +303,11 @@ func (s *bicgstab) SolveTol(x, b []float64, tol float64) error {
 	if !finite(x) {
 		clear(x)
 	}
-	r, rh, p, v, ph, sh, t := s.r, s.rh, s.p, s.v, s.ph, s.sh, s.t
+	wp := s.work.Get().(*[]float64)
+	defer s.work.Put(wp)
+	w := *wp
+	r, rh, p, v := w[0:n:n], w[n:2*n:2*n], w[2*n:3*n:3*n], w[3*n:4*n:4*n]
+	ph, sh, t := w[4*n:5*n:5*n], w[5*n:6*n:6*n], w[6*n:7*n:7*n]
 	rn := s.op.residual(r, b, x)
 	if !(rn <= bn) {
 		clear(x)

@@ -20,8 +20,9 @@ import (
 // size). A Shifts is safe for concurrent use.
 type Shifts struct {
 	a       *stencil
-	maxAbs  float64 // max |Aᵢⱼ| (NaN or Inf when A has such an entry)
-	maxDiag float64 // max |Aᵢᵢ|
+	maxAbs  float64    // max |Aᵢⱼ| (NaN or Inf when A has such an entry)
+	maxDiag float64    // max |Aᵢᵢ|
+	work    *sync.Pool // BiCGSTAB's work, shared by the solvers of sh
 
 	once   sync.Once
 	lay    *layout  // A's off-diagonals in the smoother's layout
@@ -40,7 +41,7 @@ func NewShifts(a *sparse.CSR, shape []int) (*Shifts, bool) {
 	if !ok {
 		return nil, false
 	}
-	sh := &Shifts{a: m}
+	sh := &Shifts{a: m, work: workPool(m.n)}
 	for _, v := range m.coef[m.diag] {
 		sh.maxDiag = max(sh.maxDiag, math.Abs(v))
 	}
@@ -72,13 +73,13 @@ func (sh *Shifts) Solver(c float64, s Settings) (Solver, error) {
 		return nil, fmt.Errorf("linear: I − c·A has entries of size %v (c = %g, max|A| = %g)", v, c, sh.maxAbs)
 	}
 	if s.Method != Multigrid {
-		return stencilBiCGSTAB(sh.form(c), s)
+		return stencilBiCGSTAB(sh.form(c), s, sh.work)
 	}
 	mg, err := newMultigridShifted(sh, c)
 	if err != nil {
 		return nil, err
 	}
-	b := bicgstabFor(&shifted{a: sh.a, c: c}, s)
+	b := bicgstabFor(&shifted{a: sh.a, c: c}, s, sh.work)
 	b.pre = mg
 	return b, nil
 }
