@@ -130,6 +130,12 @@ type Stats struct {
 	MinDT, MaxDT   float64 // smallest and largest accepted step
 	NegativeMass   float64 // most negative Σ min(P, 0)·V seen (≤ 0)
 	Solver         string  // linear solver used
+	// Fallbacks counts the failures of iterative solvers, after each of
+	// which its fallback (diagonal ILU, then the exact elimination) solved
+	// that step size; Fallback describes the first: the failure and the
+	// solver that took over ("" when there was none).
+	Fallbacks int
+	Fallback  string
 }
 
 // Observer is called at each output time with the density there. Returning
@@ -430,9 +436,13 @@ type evolver struct {
 	cache    map[float64]linear.Solver
 	factors  int
 	name     string
-	diagMax  float64        // max|Aᵢᵢ|, once computed
-	shifts   *linear.Shifts // A in stencil storage for iterative steps (or nil)
-	needF    bool           // whether steps keep f0, f1
+	// The fallbacks taken (see Stats.Fallbacks) and the first one's
+	// description.
+	fallbacks int
+	fallback  string
+	diagMax   float64        // max|Aᵢᵢ|, once computed
+	shifts    *linear.Shifts // A in stencil storage for iterative steps (or nil)
+	needF     bool           // whether steps keep f0, f1
 
 	f0, f1    []float64 // A·P at the start and end of the current step
 	prev      []float64 // BDF2: the previous density
@@ -446,10 +456,20 @@ func (e *evolver) finish(st Stats, t float64) Stats {
 	st.T = t
 	st.Factorizations = e.factors
 	st.Solver = e.name
+	st.Fallbacks, st.Fallback = e.fallbacks, e.fallback
 	if st.MinDT == math.Inf(1) {
 		st.MinDT = 0
 	}
 	return st
+}
+
+// failed records that an iterative solver failed with err and that the
+// solver named name took over.
+func (e *evolver) failed(err error, name string) {
+	e.fallbacks++
+	if e.fallback == "" {
+		e.fallback = fmt.Sprintf("%v; %s took over", err, name)
+	}
 }
 
 // solver returns a cached solver of (I − c·A)x = b.
@@ -487,7 +507,7 @@ func (e *evolver) solver(c float64) (linear.Solver, error) {
 		}
 		var it linear.Solver
 		if it, err = build(set); err == nil {
-			f := &fallbackSolver{primary: it, make: exact, why: why, then: "exact elimination"}
+			f := &fallbackSolver{primary: it, make: exact, why: why, then: "exact elimination", failed: e.failed}
 			if set.Method == linear.Multigrid {
 				// Multigrid can stall on strongly convective steps (a
 				// 400² flat-sharp run fell back to elimination at
@@ -501,7 +521,7 @@ func (e *evolver) solver(c float64) (linear.Solver, error) {
 					if err != nil {
 						return exact()
 					}
-					return &fallbackSolver{primary: dilu, make: exact, why: "diagonal ILU", then: "exact elimination"}, nil
+					return &fallbackSolver{primary: dilu, make: exact, why: "diagonal ILU", then: "exact elimination", failed: e.failed}, nil
 				}
 			}
 			s = f
@@ -798,6 +818,9 @@ type fallbackSolver struct {
 	make    func() (linear.Solver, error)
 	backup  linear.Solver
 	x0      []float64 // the initial guess, kept for the fallback
+	// failed, if set, is told of primary's failure (its error) and of the
+	// name of the fallback that takes over.
+	failed func(err error, name string)
 }
 
 // Solve solves with the primary solver, or the fallback after a failure.
@@ -809,8 +832,13 @@ func (f *fallbackSolver) Solve(x, b []float64) error {
 		if err == nil {
 			return nil
 		}
-		if f.backup, err = f.make(); err != nil {
-			return err
+		backup, merr := f.make()
+		if merr != nil {
+			return merr
+		}
+		f.backup = backup
+		if f.failed != nil {
+			f.failed(err, backup.Name())
 		}
 		copy(x, x0)
 	}

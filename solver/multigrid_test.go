@@ -200,17 +200,19 @@ func (p plainSolver) Name() string               { return p.s.Name() }
 // TestFallbackChain: a stalled multigrid gives way to diagonal ILU, and a
 // failing ILU to exact elimination; each is built once and kept, the
 // initial guess is restored for the next, the error estimate uses the
-// preconditioner of the solver in use, and Name tells the story.
+// preconditioner of the solver in use, Name tells the story, and the
+// evolver's statistics count each failure and describe the first.
 func TestFallbackChain(t *testing.T) {
+	e := &evolver{}
 	mg := &stubSolver{name: "mg", fail: true}
 	ilu := &stubSolver{name: "ilu", scale: 3}
 	exact := &stubSolver{name: "exact", scale: 5}
 	builtILU, builtExact := 0, 0
 	toExact := func() (linear.Solver, error) { builtExact++; return plainSolver{exact}, nil }
-	f := &fallbackSolver{primary: mg, why: "stiff", then: "diagonal ILU, then exact elimination",
+	f := &fallbackSolver{primary: mg, why: "stiff", then: "diagonal ILU, then exact elimination", failed: e.failed,
 		make: func() (linear.Solver, error) {
 			builtILU++
-			return &fallbackSolver{primary: ilu, make: toExact, why: "diagonal ILU", then: "exact elimination"}, nil
+			return &fallbackSolver{primary: ilu, make: toExact, why: "diagonal ILU", then: "exact elimination", failed: e.failed}, nil
 		}}
 	if a, ok := approximator(f); !ok || a != linear.Approximator(mg) {
 		t.Fatalf("before any solve the estimate uses %v, want mg", a)
@@ -231,9 +233,16 @@ func TestFallbackChain(t *testing.T) {
 	if want := "ilu (diagonal ILU; exact elimination as fallback) (after mg failed)"; f.Name() != want {
 		t.Errorf("name %q, want %q", f.Name(), want)
 	}
+	first := "linear: mg did not converge in 50 iterations: relative residual 1 > tolerance 1e-10; ilu (diagonal ILU; exact elimination as fallback) took over"
+	if st := e.finish(Stats{}, 0); st.Fallbacks != 1 || st.Fallback != first {
+		t.Errorf("after mg's failure: %d fallbacks, first %q; want 1, %q", st.Fallbacks, st.Fallback, first)
+	}
 	ilu.fail = true
 	if err := f.Solve(x, b); err != nil || x[0] != 5 || builtExact != 1 {
 		t.Fatalf("after ILU fails: err %v, x %v, exact built %d times", err, x, builtExact)
+	}
+	if st := e.finish(Stats{}, 0); st.Fallbacks != 2 || st.Fallback != first {
+		t.Errorf("after ILU's failure: %d fallbacks, first %q; want 2, the first unchanged", st.Fallbacks, st.Fallback)
 	}
 	if _, ok := approximator(f); ok {
 		t.Error("an exact solver in use offers an approximation")

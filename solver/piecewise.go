@@ -142,6 +142,10 @@ func (total *Stats) add(st Stats) {
 	if st.Solver != "" {
 		total.Solver = st.Solver
 	}
+	total.Fallbacks += st.Fallbacks
+	if total.Fallback == "" {
+		total.Fallback = st.Fallback
+	}
 	total.T = st.T
 }
 

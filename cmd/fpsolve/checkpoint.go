@@ -345,9 +345,13 @@ func sameScenario(a, b *scenario.Scenario) error {
 func addStats(a, b solver.Stats) solver.Stats {
 	s := solver.Stats{T: b.T, Steps: a.Steps + b.Steps, Rejected: a.Rejected + b.Rejected,
 		Factorizations: a.Factorizations + b.Factorizations,
-		NegativeMass:   math.Min(a.NegativeMass, b.NegativeMass), Solver: b.Solver}
+		NegativeMass:   math.Min(a.NegativeMass, b.NegativeMass), Solver: b.Solver,
+		Fallbacks: a.Fallbacks + b.Fallbacks, Fallback: a.Fallback}
 	if s.Solver == "" {
 		s.Solver = a.Solver
+	}
+	if s.Fallback == "" {
+		s.Fallback = b.Fallback
 	}
 	switch {
 	case a.Steps == 0:

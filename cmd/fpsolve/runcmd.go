@@ -273,10 +273,16 @@ func (o *options) evolve(ctx context.Context, m *scenario.Model, ck *checkpoint,
 		"t": stats.T, "steps": stats.Steps, "rejected": stats.Rejected, "factorizations": stats.Factorizations,
 		"min_dt": stats.MinDT, "max_dt": stats.MaxDT, "negative_mass": stats.NegativeMass,
 		"linear_solver": stats.Solver, "seconds": seconds + time.Since(started).Seconds(),
+		"solver_fallbacks": stats.Fallbacks, "solver_fallback": stats.Fallback,
 	}
 	o.runHealth(m, &res)
 	o.vlogf("%d steps (%d rejected), Δt in [%.3g, %.3g], %d factorizations, solver %s\n",
 		stats.Steps, stats.Rejected, stats.MinDT, stats.MaxDT, stats.Factorizations, stats.Solver)
+	if stats.Fallbacks > 0 {
+		// The fallbacks are correct but slower and larger (the exact
+		// elimination of a 400² step takes gigabytes): worth a word.
+		o.logf("warning: the iterative linear solver failed %d time(s); a slower fallback solved those step sizes (first: %s)\n", stats.Fallbacks, stats.Fallback)
+	}
 	if stats.NegativeMass < -1e-6 {
 		// TR-BDF2's trapezoidal stage is not positivity preserving: a
 		// rough start or a change of η leaves ~1e-7 of negative mass, which
