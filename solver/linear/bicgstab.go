@@ -168,6 +168,7 @@ type bicgstab struct {
 	pre     preconditioner
 	tol     float64
 	maxIter int
+	stall   int // Settings.Stall
 	// work lends each Solve its seven work vectors, so that solvers that
 	// are built often (one per step size) share them.
 	work *sync.Pool
@@ -221,7 +222,7 @@ func bicgstabFor(op matrix, s Settings, work *sync.Pool) *bicgstab {
 	if work == nil {
 		work = workPool(n)
 	}
-	return &bicgstab{n: n, op: op, tol: s.tol(), maxIter: s.maxIter(n), work: work}
+	return &bicgstab{n: n, op: op, tol: s.tol(), maxIter: s.maxIter(n), stall: s.Stall, work: work}
 }
 
 // workPool returns a pool of BiCGSTAB's work for systems of n unknowns:
@@ -317,6 +318,8 @@ func (s *bicgstab) SolveTol(x, b []float64, tol float64) error {
 	target := tol * bn
 	iter := 0
 	exact := true // rn is the true residual ‖b − M·x‖ (not the recurrence's)
+	// The last recorded residual and its iteration (see Settings.Stall).
+	mark, markIter := rn, 0
 	for rn > target && iter < s.maxIter {
 		// (Re)start: shadow residual r̂ = r, p = v = 0.
 		copy(rh, r)
@@ -371,7 +374,12 @@ func (s *bicgstab) SolveTol(x, b []float64, tol float64) error {
 			if rn > divergence*bn {
 				// A preconditioner that amplifies: more iterations only
 				// grow the residual.
-				return &NotConvergedError{Method: s.Name(), Iter: iter, Residual: rn / bn, Tol: tol}
+				return &NotConvergedError{Method: s.Name(), Iter: iter, Residual: s.op.residual(r, b, x) / bn, Tol: tol}
+			}
+			if rn <= mark/2 {
+				mark, markIter = rn, iter
+			} else if s.stall > 0 && iter-markIter >= s.stall && rn > target {
+				return &NotConvergedError{Method: s.Name(), Iter: iter, Residual: s.op.residual(r, b, x) / bn, Tol: tol, Stalled: true}
 			}
 			if rn <= target {
 				// Confirm with the true residual; continue from it if the

@@ -257,6 +257,74 @@ func TestBiCGSTABNotConverged(t *testing.T) {
 	}
 }
 
+// halfPre is a preconditioner that never touches the odd unknowns: with
+// it BiCGSTAB cannot reduce their residual, and stalls.
+type halfPre struct{}
+
+func (halfPre) apply(z, r []float64) {
+	for i := range z {
+		z[i] = 0
+		if i%2 == 0 {
+			z[i] = r[i] / 4
+		}
+	}
+}
+func (halfPre) name() string { return "half" }
+
+// TestStall: Settings.Stall ends a solve whose residual has stopped
+// halving after that many iterations, reporting Stalled and the true
+// residual; without it the solve runs to MaxIter. A solve that converges
+// gives the same iterations and bits with and without Stall.
+func TestStall(t *testing.T) {
+	const nx, ny = 40, 30
+	r, err := raw(implicitStep(gridOpts{nx: nx, ny: ny, dt: 1, seed: 5}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, ok := newStencil(r, []int{nx, ny})
+	if !ok {
+		t.Fatal("not a stencil")
+	}
+	b := randVec(m.n, 3)
+	for _, stall := range []int{0, 6} {
+		s := bicgstabFor(m, Settings{MaxIter: 40, Stall: stall}, nil)
+		s.pre = halfPre{}
+		x := make([]float64, m.n)
+		err := s.Solve(x, b)
+		var nc *NotConvergedError
+		if !errors.As(err, &nc) {
+			t.Fatalf("stall %d: error %v, want NotConvergedError", stall, err)
+		}
+		res := make([]float64, m.n)
+		if want := m.residual(res, b, x) / math.Sqrt(dot(b, b)); nc.Residual != want {
+			t.Errorf("stall %d: reported residual %g, true %g", stall, nc.Residual, want)
+		}
+		switch {
+		case stall == 0 && (nc.Stalled || nc.Iter != 40):
+			t.Errorf("no stall limit: stopped after %d iterations (stalled %v), want 40", nc.Iter, nc.Stalled)
+		case stall > 0 && (!nc.Stalled || nc.Iter != stall || !strings.Contains(err.Error(), "stalled after 6 iterations")):
+			t.Errorf("stall %d: stopped after %d iterations (stalled %v): %v", stall, nc.Iter, nc.Stalled, err)
+		}
+	}
+	// Converging: multigrid on the same matrix.
+	var xs [2][]float64
+	var iters [2]int
+	for k, stall := range []int{0, 2} {
+		s, err := stencilBiCGSTAB(m, Settings{Method: Multigrid, Stall: stall}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		xs[k] = make([]float64, m.n)
+		if err := s.Solve(xs[k], b); err != nil {
+			t.Fatalf("stall %d: %v", stall, err)
+		}
+		iters[k] = s.Iterations()
+	}
+	if iters[0] != iters[1] || !slices.Equal(xs[0], xs[1]) {
+		t.Errorf("converging solve changed by Stall: %d vs %d iterations", iters[0], iters[1])
+	}
+}
+
 func TestBiCGSTABEdgeCases(t *testing.T) {
 	m := implicitStep(gridOpts{nx: 12, ny: 9, dt: 3})
 	n, _ := m.Dims()

@@ -101,6 +101,12 @@ type Settings struct {
 	// MaxIter bounds the number of BiCGSTAB iterations (restarts count as
 	// iterations). Zero means max(1000, 10·√n).
 	MaxIter int
+	// Stall, when positive, ends a BiCGSTAB solve early, with a
+	// *NotConvergedError, once Stall iterations have passed without the
+	// residual falling to half the smallest value recorded (the first
+	// one, then each new half): for callers with a fallback solver, to
+	// which waiting for MaxIter only adds time. Zero never stops early.
+	Stall int
 	// MaxBandBytes caps the memory used by BandLU for its factors. Zero
 	// means 4 GiB. Auto additionally limits band storage to 512 MiB.
 	MaxBandBytes int64
@@ -166,12 +172,19 @@ type NotConvergedError struct {
 	Iter     int     // iterations performed
 	Residual float64 // true relative residual of the returned x
 	Tol      float64 // requested relative residual
+	// Stalled is set when the solve stopped before its iteration limit
+	// because the residual stopped falling (Settings.Stall).
+	Stalled bool
 }
 
 // Error implements the error interface.
 func (e *NotConvergedError) Error() string {
-	return fmt.Sprintf("linear: %s did not converge in %d iterations: relative residual %.3g > tolerance %.3g",
-		e.Method, e.Iter, e.Residual, e.Tol)
+	how := "did not converge in"
+	if e.Stalled {
+		how = "stalled after"
+	}
+	return fmt.Sprintf("linear: %s %s %d iterations: relative residual %.3g > tolerance %.3g",
+		e.Method, how, e.Iter, e.Residual, e.Tol)
 }
 
 // bandBytes estimates the memory of a band LU factorization of an n×n
