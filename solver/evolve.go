@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/james-bowman/sparse"
 
@@ -434,6 +435,7 @@ type evolver struct {
 	n        int
 	settings Settings
 	cache    map[float64]linear.Solver
+	recent   []float64 // the keys of cache, least recently used first
 	factors  int
 	name     string
 	// The fallbacks taken (see Stats.Fallbacks) and the first one's
@@ -472,16 +474,18 @@ func (e *evolver) failed(err error, name string) {
 	}
 }
 
-// solver returns a cached solver of (I − c·A)x = b.
+// solver returns a cached solver of (I − c·A)x = b. The cache holds
+// cacheSolvers step sizes and evicts the least recently used: a fixed
+// choice, so that a run's set-ups and fallbacks repeat from run to run.
 func (e *evolver) solver(c float64) (linear.Solver, error) {
 	if s, ok := e.cache[c]; ok {
+		i := slices.Index(e.recent, c)
+		e.recent = append(slices.Delete(e.recent, i, i+1), c)
 		return s, nil
 	}
-	if len(e.cache) >= 4 {
-		for k := range e.cache {
-			delete(e.cache, k)
-			break
-		}
+	if len(e.recent) >= cacheSolvers {
+		delete(e.cache, e.recent[0])
+		e.recent = slices.Delete(e.recent, 0, 1)
 	}
 	var s linear.Solver
 	var err error
@@ -539,6 +543,7 @@ func (e *evolver) solver(c float64) (linear.Solver, error) {
 	e.factors++
 	e.name = s.Name()
 	e.cache[c] = s
+	e.recent = append(e.recent, c)
 	return s, nil
 }
 
@@ -794,6 +799,9 @@ func (e *evolver) maxDiag() float64 {
 	}
 	return e.diagMax
 }
+
+// cacheSolvers is the number of step sizes whose solvers a run keeps.
+const cacheSolvers = 4
 
 // iterativeStepCells is the grid size from which implicit steps in 2-D and
 // 3-D try an iterative solver first.

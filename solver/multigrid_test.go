@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fpsolve/fpsolve/grid"
 	"github.com/fpsolve/fpsolve/internal/testloss"
 	"github.com/fpsolve/fpsolve/operators"
 	"github.com/fpsolve/fpsolve/solver/linear"
@@ -246,5 +247,33 @@ func TestFallbackChain(t *testing.T) {
 	}
 	if _, ok := approximator(f); ok {
 		t.Error("an exact solver in use offers an approximation")
+	}
+}
+
+// TestSolverCacheLRU: the evolver keeps the solvers of cacheSolvers step
+// sizes and evicts the least recently used (a fixed choice, so a run's
+// set-ups repeat), counting a set-up only for a step size not cached.
+func TestSolverCacheLRU(t *testing.T) {
+	g := line(-2, 2, 50, grid.Reflecting, grid.Reflecting)
+	op := mustAssemble(t, operators.Problem{Grid: g, Loss: testloss.Quadratic([]float64{1}), Diffusion: operators.White{D: 1, T: 0.5}})
+	e := &evolver{op: op, a: op.A, n: g.Len(), cache: map[float64]linear.Solver{}}
+	use := func(c float64) {
+		if _, err := e.solver(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []float64{1, 2, 3, 4, 1, 5} { // 5 evicts 2, the least recently used
+		use(c)
+	}
+	if e.factors != 5 {
+		t.Errorf("%d set-ups, want 5", e.factors)
+	}
+	for _, c := range []float64{1, 3, 4, 5} {
+		if _, ok := e.cache[c]; !ok {
+			t.Errorf("step size %g evicted", c)
+		}
+	}
+	if _, ok := e.cache[2]; ok {
+		t.Error("step size 2 kept")
 	}
 }
