@@ -166,7 +166,7 @@ func Evolve(ctx context.Context, op *operators.Operator, p []float64, t0 float64
 	if tol <= 0 {
 		tol = 1e-4
 	}
-	e := &evolver{op: op, a: op.A, n: n, settings: s, cache: map[float64]linear.Solver{}}
+	e := &evolver{op: op, a: op.A, n: n, settings: s, cache: map[float64]linear.Solver{}, aggregateFrom: math.Inf(1)}
 	for i := range p {
 		if op.Sink != nil && op.Sink[i] {
 			p[i] = 0
@@ -442,9 +442,13 @@ type evolver struct {
 	// description.
 	fallbacks int
 	fallback  string
-	diagMax   float64        // max|Aᵢᵢ|, once computed
-	shifts    *linear.Shifts // A in stencil storage for iterative steps (or nil)
-	needF     bool           // whether steps keep f0, f1
+	// aggregateFrom is the smallest c at which multigrid with linear
+	// interpolation failed (+Inf before): larger steps start with
+	// constant interpolation.
+	aggregateFrom float64
+	diagMax       float64        // max|Aᵢᵢ|, once computed
+	shifts        *linear.Shifts // A in stencil storage for iterative steps (or nil)
+	needF         bool           // whether steps keep f0, f1
 
 	f0, f1    []float64 // A·P at the start and end of the current step
 	prev      []float64 // BDF2: the previous density
@@ -515,17 +519,36 @@ func (e *evolver) solver(c float64) (linear.Solver, error) {
 			if set.Method == linear.Multigrid {
 				// Multigrid can stall on strongly convective steps (a
 				// 400² flat-sharp run fell back to elimination at
-				// c·max|Aᵢᵢ| ≈ 80–160: 3 GB and 80 s in all); diagonal
-				// ILU converges there, so it comes before elimination.
-				f.then = "diagonal ILU, then exact elimination"
-				f.make = func() (linear.Solver, error) {
+				// c·max|Aᵢᵢ| ≈ 80–160: 3 GB and 80 s in all). Multigrid
+				// with constant interpolation, whose coarse matrices keep
+				// the fine one's signs, converges on the steps of the
+				// 400×320 flat-sharp sgd-local run where linear
+				// interpolation diverges, and diagonal ILU converges
+				// there too, so both come before elimination.
+				dilu := func() (linear.Solver, error) {
 					ilu := set
-					ilu.Method, ilu.MaxIter = linear.BiCGSTAB, iluFallbackIter
+					ilu.Method, ilu.MaxIter, ilu.Stall, ilu.Aggregate = linear.BiCGSTAB, iluFallbackIter, 0, false
 					dilu, err := build(ilu)
 					if err != nil {
 						return exact()
 					}
 					return &fallbackSolver{primary: dilu, make: exact, why: "diagonal ILU", then: "exact elimination", failed: e.failed}, nil
+				}
+				f.then, f.make = "diagonal ILU, then exact elimination", dilu
+				if !set.Aggregate {
+					f.then = "constant interpolation, diagonal ILU, then exact elimination"
+					f.make = func() (linear.Solver, error) {
+						// Steps this large or larger start with constant
+						// interpolation from now on.
+						e.aggregateFrom = math.Min(e.aggregateFrom, c)
+						agg := set
+						agg.Aggregate = true
+						mg, err := build(agg)
+						if err != nil {
+							return dilu()
+						}
+						return &fallbackSolver{primary: mg, make: dilu, why: "constant interpolation", then: "diagonal ILU, then exact elimination", failed: e.failed}, nil
+					}
 				}
 			}
 			s = f
@@ -744,7 +767,12 @@ func (e *evolver) iterative(c float64) (linear.Settings, string) {
 	stiff := c * e.maxDiag()
 	if stiff > mgDominance {
 		s.Method, s.MaxIter, s.Stall = linear.Multigrid, mgMaxIter, mgStall
-		return s, fmt.Sprintf("step stiffness c·max|Aᵢᵢ| = %.3g > %g: multigrid", stiff, float64(mgDominance))
+		why := fmt.Sprintf("step stiffness c·max|Aᵢᵢ| = %.3g > %g: multigrid", stiff, float64(mgDominance))
+		if c >= e.aggregateFrom {
+			s.Aggregate = true
+			why += fmt.Sprintf(" with constant interpolation (linear interpolation failed at c = %.3g)", e.aggregateFrom)
+		}
+		return s, why
 	}
 	return s, fmt.Sprintf("step stiffness c·max|Aᵢᵢ| = %.3g ≤ %g: diagonal ILU", stiff, float64(mgDominance))
 }
@@ -847,7 +875,9 @@ func (f *fallbackSolver) Solve(x, b []float64) error {
 		}
 		backup, merr := f.make()
 		if merr != nil {
-			return merr
+			// Say what failed first: the fallback's own error (a band
+			// elimination too large, say) does not explain the run.
+			return fmt.Errorf("%w (after %v)", merr, err)
 		}
 		f.backup = backup
 		if f.failed != nil {

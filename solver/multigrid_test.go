@@ -2,6 +2,7 @@ package solver
 
 import (
 	"context"
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -275,5 +276,44 @@ func TestSolverCacheLRU(t *testing.T) {
 	}
 	if _, ok := e.cache[2]; ok {
 		t.Error("step size 2 kept")
+	}
+}
+
+// TestIterativeAggregateFrom: once linear interpolation has failed at a
+// step size, steps at least as large start with constant interpolation,
+// and say why; smaller and mild ones do not.
+func TestIterativeAggregateFrom(t *testing.T) {
+	g, err := grid.New(grid.Axis{Lo: 0, Hi: 1, N: 200}, grid.Axis{Lo: 0, Hi: 1, N: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &evolver{op: &operators.Operator{Grid: g}, diagMax: 1000, aggregateFrom: 0.1}
+	for _, tc := range []struct {
+		c         float64
+		method    linear.Method
+		aggregate bool
+	}{
+		{0.005, linear.BiCGSTAB, false}, // stiffness 5: diagonal ILU
+		{0.05, linear.Multigrid, false}, // below the failed step size
+		{0.1, linear.Multigrid, true},   // the failed one
+		{0.4, linear.Multigrid, true},   // larger
+	} {
+		set, why := e.iterative(tc.c)
+		if set.Method != tc.method || set.Aggregate != tc.aggregate || tc.aggregate != strings.Contains(why, "constant interpolation") {
+			t.Errorf("c = %g: method %v, aggregate %v (%s); want %v, %v", tc.c, set.Method, set.Aggregate, why, tc.method, tc.aggregate)
+		}
+	}
+}
+
+// TestFallbackUnavailable: when the fallback cannot be built (a band
+// elimination too large, say), the error names that and the failure that
+// called for it.
+func TestFallbackUnavailable(t *testing.T) {
+	mg := &stubSolver{name: "mg", fail: true}
+	f := &fallbackSolver{primary: mg, why: "stiff", then: "exact elimination",
+		make: func() (linear.Solver, error) { return nil, errors.New("band elimination needs 6253 MB") }}
+	err := f.Solve([]float64{1, 1}, []float64{1, 2})
+	if err == nil || !strings.Contains(err.Error(), "band elimination needs 6253 MB (after linear: mg did not converge") {
+		t.Errorf("error %v, want the fallback's error and the primary's", err)
 	}
 }

@@ -240,7 +240,7 @@ func workPool(n int) *sync.Pool {
 func stencilBiCGSTAB(m *stencil, s Settings, work *sync.Pool) (*bicgstab, error) {
 	b := bicgstabFor(m, s, work)
 	if s.Method == Multigrid {
-		mg, err := newMultigridStencil(m)
+		mg, err := newMultigridStencil(m, s.Aggregate)
 		if err != nil {
 			return nil, err
 		}

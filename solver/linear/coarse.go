@@ -120,12 +120,12 @@ type innerCycle struct {
 // reaches innerTol on the test right-hand side b of norm bn; otherwise
 // false (a level that is mild but convective can make the V-cycle
 // diverge).
-func newInnerCycle(m *stencil, sm *smoother, b []float64, bn float64) (*innerCycle, bool) {
+func newInnerCycle(m *stencil, sm *smoother, b []float64, bn float64, aggregate bool) (*innerCycle, bool) {
 	pw := newProlongation(m.shape)
 	if pw == nil {
 		return nil, false
 	}
-	mg, err := below(m, sm, pw, coarsen(m, pw))
+	mg, err := below(m, sm, pw, coarsen(m, pw, aggregate), aggregate)
 	if err != nil {
 		return nil, false
 	}

@@ -23,6 +23,8 @@ import (
 type multigrid struct {
 	levels []*mgLevel
 	coarse Solver
+	// aggregate: constant interpolation on every level (Settings.Aggregate)
+	aggregate bool
 	// For the name: stencil points of the finest level, cells of the
 	// coarsest.
 	points, coarsest int
@@ -54,15 +56,15 @@ func newMultigrid(a rawCSR, shape []int) (*multigrid, error) {
 	if !ok {
 		return nil, fmt.Errorf("linear: multigrid needs a nearest-neighbour matrix on a %v grid", shape)
 	}
-	return newMultigridStencil(st)
+	return newMultigridStencil(st, false)
 }
 
 // newMultigridStencil builds the hierarchy for the stencil matrix st (which
 // becomes the finest level and must not be modified while in use). The
 // coarse levels are built as stencils; only the coarsest goes to CSR, for
-// its band LU.
-func newMultigridStencil(st *stencil) (*multigrid, error) {
-	mg := &multigrid{points: len(st.off)}
+// its band LU. With aggregate, every level interpolates by constants.
+func newMultigridStencil(st *stencil, aggregate bool) (*multigrid, error) {
+	mg := &multigrid{points: len(st.off), aggregate: aggregate}
 	return mg, mg.extend(st)
 }
 
@@ -70,32 +72,37 @@ func newMultigridStencil(st *stencil) (*multigrid, error) {
 // forming I − c·A on the finest grid: its product and smoother are
 // computed from A, and since the Galerkin product is linear in the matrix
 // the first coarse level is R·P − c·R·A·P from the products that sh keeps
-// (the levels below are small).
-func newMultigridShifted(sh *Shifts, c float64) (*multigrid, error) {
+// (the levels below are small). With aggregate (constant interpolation
+// on every level) the first coarse level is the Galerkin product of the
+// formed matrix.
+func newMultigridShifted(sh *Shifts, c float64, aggregate bool) (*multigrid, error) {
 	a := sh.a
 	pw := newProlongation(a.shape)
 	if a.n <= mgCoarsest || pw == nil {
-		return newMultigridStencil(sh.form(c))
+		return newMultigridStencil(sh.form(c), aggregate)
 	}
 	lay, i1, a1 := sh.multigrid()
 	sm, err := lay.smoother(a, -c, 1)
 	if err != nil {
 		return nil, fmt.Errorf("linear: multigrid: %w", err)
 	}
-	next := combine(i1, a1, -c)
-	if !next.positiveDiagonal() {
+	var next *stencil
+	if !aggregate {
+		next = combine(i1, a1, -c)
+	}
+	if aggregate || !next.positiveDiagonal() {
 		// As in coarsen: aggregate this level.
 		pw.constant()
 		next = galerkin(sh.form(c), pw)
 	}
-	return below(a, sm, pw, next)
+	return below(a, sm, pw, next, aggregate)
 }
 
 // below returns the hierarchy whose finest level is m (smoother sm,
 // transfer pw, both given) and whose next level is next, extended down to
 // the coarsest.
-func below(m *stencil, sm *smoother, pw *prolongation, next *stencil) (*multigrid, error) {
-	mg := &multigrid{points: len(m.off), levels: []*mgLevel{{n: m.n, sm: sm, pw: pw, r: residualSpace(m)}}}
+func below(m *stencil, sm *smoother, pw *prolongation, next *stencil, aggregate bool) (*multigrid, error) {
+	mg := &multigrid{points: len(m.off), levels: []*mgLevel{{n: m.n, sm: sm, pw: pw, r: residualSpace(m)}}, aggregate: aggregate}
 	return mg, mg.extend(next)
 }
 
@@ -117,7 +124,7 @@ func (mg *multigrid) extend(st *stencil) error {
 		lv.sm = sm
 		lv.pw = pw
 		lv.r = residualSpace(st)
-		st = coarsen(st, pw)
+		st = coarsen(st, pw, mg.aggregate)
 	}
 	for _, lv := range mg.levels[max(first, 1):] {
 		lv.x, lv.b = make([]float64, lv.n), make([]float64, lv.n)
@@ -130,7 +137,10 @@ func (mg *multigrid) extend(st *stencil) error {
 // with a non-positive diagonal, on which the smoother diverges: such a
 // level is aggregated instead (constant interpolation, which keeps the
 // sign structure).
-func coarsen(m *stencil, pw *prolongation) *stencil {
+func coarsen(m *stencil, pw *prolongation, aggregate bool) *stencil {
+	if aggregate {
+		pw.constant()
+	}
 	next := galerkin(m, pw)
 	if !next.positiveDiagonal() {
 		pw.constant()
@@ -152,7 +162,7 @@ func (mg *multigrid) setCoarsest(st *stencil) error {
 			return nil
 		}
 		if st.mild() {
-			if inner, ok := newInnerCycle(st, sm, b, bn); ok {
+			if inner, ok := newInnerCycle(st, sm, b, bn, mg.aggregate); ok {
 				mg.coarse = inner
 				return nil
 			}
@@ -205,7 +215,11 @@ func (mg *multigrid) cycle(l int, x, b []float64) {
 }
 
 func (mg *multigrid) name() string {
-	return fmt.Sprintf("multigrid-bicgstab (%d levels, %d-point stencil, coarsest %d cells by %s)", len(mg.levels), mg.points, mg.coarsest, mg.coarse.Name())
+	interp := ""
+	if mg.aggregate {
+		interp = ", constant interpolation"
+	}
+	return fmt.Sprintf("multigrid-bicgstab (%d levels, %d-point stencil%s, coarsest %d cells by %s)", len(mg.levels), mg.points, interp, mg.coarsest, mg.coarse.Name())
 }
 
 // prolongation describes the transfer between a grid and its coarsening.

@@ -75,7 +75,7 @@ func (sh *Shifts) Solver(c float64, s Settings) (Solver, error) {
 	if s.Method != Multigrid {
 		return stencilBiCGSTAB(sh.form(c), s, sh.work)
 	}
-	mg, err := newMultigridShifted(sh, c)
+	mg, err := newMultigridShifted(sh, c, s.Aggregate)
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,8 @@ import (
 
 // TestShifts: solvers of I − c·A formed on the stencil arrays solve the same
 // systems as solvers built from the CSR matrix I − c·A, for DILU and
-// multigrid, 2-D 5/9-point and 3-D stencils; periodic matrices are refused.
+// multigrid (linear and constant interpolation), 2-D 5/9-point and 3-D
+// stencils; periodic matrices are refused.
 func TestShifts(t *testing.T) {
 	// Generators A (zero column sums) from the step helpers: I − 1·L = M,
 	// so A = I − M at dt = 1.
@@ -54,8 +55,8 @@ func TestShifts(t *testing.T) {
 			t.Fatalf("%s: not accepted", name)
 		}
 		for _, c := range []float64{0.05, 50} {
-			for _, meth := range []Method{BiCGSTAB, Multigrid} {
-				set := Settings{Method: meth, Shape: tc.shape}
+			for _, set := range []Settings{{Method: BiCGSTAB}, {Method: Multigrid}, {Method: Multigrid, Aggregate: true}} {
+				set.Shape = tc.shape
 				fast, err := sh.Solver(c, set)
 				if err != nil {
 					t.Fatal(err)
@@ -65,10 +66,10 @@ func TestShifts(t *testing.T) {
 				b := randVec(n, 8)
 				x := make([]float64, n)
 				if err := fast.Solve(x, b); err != nil {
-					t.Fatalf("%s c=%g %v: %v", name, c, meth, err)
+					t.Fatalf("%s c=%g %s: %v", name, c, fast.Name(), err)
 				}
 				if r := relResidual(m, x, b); r > 1e-10 {
-					t.Errorf("%s c=%g %v: residual against the CSR matrix %g", name, c, meth, r)
+					t.Errorf("%s c=%g %s: residual against the CSR matrix %g", name, c, fast.Name(), r)
 				}
 			}
 		}
@@ -125,12 +126,12 @@ func TestShiftedMultigrid(t *testing.T) {
 			t.Fatalf("%s: not accepted", name)
 		}
 		for _, c := range []float64{0.3, 30} {
-			shiftedMG, err := newMultigridShifted(sh, c)
+			shiftedMG, err := newMultigridShifted(sh, c, false)
 			if err != nil {
 				t.Fatal(err)
 			}
 			formed := sh.form(c)
-			formedMG, err := newMultigridStencil(formed)
+			formedMG, err := newMultigridStencil(formed, false)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -107,6 +107,13 @@ type Settings struct {
 	// one, then each new half): for callers with a fallback solver, to
 	// which waiting for MaxIter only adds time. Zero never stops early.
 	Stall int
+	// Aggregate makes Multigrid interpolate by constants (each fine cell
+	// takes its aggregate's value) on every level instead of linearly:
+	// the coarse matrices then keep the sign structure of the fine one,
+	// which rescues strongly convective steps on which the linear
+	// interpolation's V-cycle diverges, at the price of more iterations
+	// on diffusive ones (the 400² benchmark steps: 6–8 instead of 4).
+	Aggregate bool
 	// MaxBandBytes caps the memory used by BandLU for its factors. Zero
 	// means 4 GiB. Auto additionally limits band storage to 512 MiB.
 	MaxBandBytes int64

@@ -129,7 +129,7 @@ func BenchmarkSweep400x400(b *testing.B) {
 // application of BiCGSTAB) on 400² 5- and 9-point step matrices.
 func BenchmarkVCycle400x400(b *testing.B) {
 	on400(b, func(b *testing.B, st *stencil) {
-		mg, err := newMultigridStencil(st)
+		mg, err := newMultigridStencil(st, false)
 		if err != nil {
 			b.Fatal(err)
 		}
