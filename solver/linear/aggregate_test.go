@@ -5,7 +5,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/fpsolve/fpsolve/scenario"
+	"github.com/fpsolve/fpsolve/internal/testscenario"
 	"github.com/fpsolve/fpsolve/solver/linear"
 )
 
@@ -17,19 +17,7 @@ import (
 // interpolation (Settings.Aggregate) reaches the tolerance, checked with
 // the true residual.
 func TestAggregateRescuesConvectiveStep(t *testing.T) {
-	s, err := scenario.Load("../../testdata/scenarios/flat-sharp-2d.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Cells = []int{400, 320}
-	m, err := scenario.Build(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	op, err := m.Operator()
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, op := testscenario.Operator(t, "../../testdata/scenarios/flat-sharp-2d.yaml", []int{400, 320})
 	const c = 0.02589
 	n := m.Grid.Len()
 	b := make([]float64, n)
