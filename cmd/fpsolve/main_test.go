@@ -323,7 +323,8 @@ func TestEscapeJSON(t *testing.T) {
 }
 
 // TestRunInterrupted: a run whose context is cancelled (Ctrl-C) exits 1,
-// says so, and still writes what it has.
+// says so, and still writes what it has, marked in run.json as incomplete
+// with the reason.
 func TestRunInterrupted(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -337,6 +338,22 @@ func TestRunInterrupted(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("%s not written after the interruption: %v", f, err)
 		}
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "run.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		Stats struct {
+			Complete *bool  `json:"complete"`
+			Error    string `json:"error"`
+		} `json:"stats"`
+	}
+	if err := json.Unmarshal(b, &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Stats.Complete == nil || *res.Stats.Complete || !strings.Contains(res.Stats.Error, "context canceled") {
+		t.Errorf("run.json stats: complete %v, error %q; want false and the cancellation", res.Stats.Complete, res.Stats.Error)
 	}
 }
 

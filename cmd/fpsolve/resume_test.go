@@ -67,6 +67,11 @@ func readOutputs(t *testing.T, dir string) runOutputs {
 // seconds differ: a resumed run sets up its solvers again).
 func sameOutputs(t *testing.T, what string, got, want runOutputs) {
 	t.Helper()
+	for _, o := range []runOutputs{got, want} {
+		if o.stats["complete"] != true || o.stats["error"] != nil {
+			t.Errorf("%s: stats complete %v, error %v; want a complete run", what, o.stats["complete"], o.stats["error"])
+		}
+	}
 	if !bytes.Equal(got.npy, want.npy) {
 		t.Errorf("%s: density.npy differs from the uninterrupted run's", what)
 	}

@@ -274,6 +274,12 @@ func (o *options) evolve(ctx context.Context, m *scenario.Model, ck *checkpoint,
 		"min_dt": stats.MinDT, "max_dt": stats.MaxDT, "negative_mass": stats.NegativeMass,
 		"linear_solver": stats.Solver, "seconds": seconds + time.Since(started).Seconds(),
 		"solver_fallbacks": stats.Fallbacks, "solver_fallback": stats.Fallback,
+		// A run that stopped early still writes what it computed; these
+		// say so to whoever reads the file, not only to the terminal.
+		"complete": runErr == nil,
+	}
+	if runErr != nil {
+		res.Stats["error"] = runErr.Error()
 	}
 	o.runHealth(m, &res)
 	o.vlogf("%d steps (%d rejected), Δt in [%.3g, %.3g], %d factorizations, solver %s\n",
