@@ -31,7 +31,7 @@ func EvolvePiecewise(ctx context.Context, breaks []float64, opAt func(k int) (*o
 			return Stats{T: t0}, fmt.Errorf("solver: break times must increase: %g after %g", breaks[i], breaks[i-1])
 		}
 	}
-	total := Stats{T: t0, MinDT: math.Inf(1)}
+	total := Stats{T: t0}
 	// The piece containing t0 (breaks at or before t0 are behind us).
 	k := 0
 	for k < len(breaks) && breaks[k] <= t0 {
@@ -63,9 +63,7 @@ func EvolvePiecewise(ctx context.Context, breaks []float64, opAt func(k int) (*o
 	end := math.Inf(1)
 	if onState := s.OnState; onState != nil {
 		piece.OnState = func(st State) error {
-			all := total
-			all.add(st.Stats)
-			st.Stats = finishTotal(all)
+			st.Stats = total.Then(st.Stats)
 			if st.T >= end {
 				// The next step is the first of the next piece, which
 				// computes A·P of its own generator afresh.
@@ -117,41 +115,39 @@ func EvolvePiecewise(ctx context.Context, breaks []float64, opAt func(k int) (*o
 		}
 		start := t
 		st, err := Evolve(ctx, op, p, start, seg, piece, obs)
-		total.add(st)
-		total.T = st.T
+		total = total.Then(st)
 		if err != nil {
-			return finishTotal(total), err
+			return total, err
 		}
 		t = st.T
 		j = n
 		k++
 	}
-	return finishTotal(total), nil
+	return total, nil
 }
 
-// add accumulates the statistics of one piece.
-func (total *Stats) add(st Stats) {
-	total.Steps += st.Steps
-	total.Rejected += st.Rejected
-	total.Factorizations += st.Factorizations
-	if st.Steps > 0 {
-		total.MinDT = math.Min(total.MinDT, st.MinDT)
-		total.MaxDT = math.Max(total.MaxDT, st.MaxDT)
+// Then returns the statistics of a run made of the part s followed by
+// the part next (consecutive pieces of a schedule, or a run and its
+// resumption): counts summed, the step range of the parts that took
+// steps, the last solver named, the first fallback described.
+func (s Stats) Then(next Stats) Stats {
+	t := Stats{T: next.T, Steps: s.Steps + next.Steps, Rejected: s.Rejected + next.Rejected,
+		Factorizations: s.Factorizations + next.Factorizations,
+		NegativeMass:   math.Min(s.NegativeMass, next.NegativeMass), Solver: next.Solver,
+		Fallbacks: s.Fallbacks + next.Fallbacks, Fallback: s.Fallback}
+	if t.Solver == "" {
+		t.Solver = s.Solver
 	}
-	total.NegativeMass = math.Min(total.NegativeMass, st.NegativeMass)
-	if st.Solver != "" {
-		total.Solver = st.Solver
+	if t.Fallback == "" {
+		t.Fallback = next.Fallback
 	}
-	total.Fallbacks += st.Fallbacks
-	if total.Fallback == "" {
-		total.Fallback = st.Fallback
+	switch {
+	case s.Steps == 0:
+		t.MinDT, t.MaxDT = next.MinDT, next.MaxDT
+	case next.Steps == 0:
+		t.MinDT, t.MaxDT = s.MinDT, s.MaxDT
+	default:
+		t.MinDT, t.MaxDT = math.Min(s.MinDT, next.MinDT), math.Max(s.MaxDT, next.MaxDT)
 	}
-	total.T = st.T
-}
-
-func finishTotal(st Stats) Stats {
-	if st.MinDT == math.Inf(1) {
-		st.MinDT = 0
-	}
-	return st
+	return t
 }

@@ -90,3 +90,28 @@ func TestEvolvePiecewise(t *testing.T) {
 		t.Error("decreasing breaks accepted")
 	}
 }
+
+// TestStatsThen: the statistics of consecutive parts of a run (pieces of
+// a schedule, a run and its resumption) add up: counts summed, step range
+// widened (a part without steps leaves it alone), the last part's solver,
+// and the first fallback's description.
+func TestStatsThen(t *testing.T) {
+	a := Stats{T: 1, Steps: 4, Rejected: 1, Factorizations: 2, MinDT: 0.1, MaxDT: 0.4, NegativeMass: -1e-9,
+		Solver: "mg", Fallbacks: 1, Fallback: "mg failed"}
+	b := Stats{T: 3, Steps: 5, Factorizations: 1, MinDT: 0.05, MaxDT: 0.3, NegativeMass: -1e-8,
+		Solver: "ilu", Fallbacks: 2, Fallback: "ilu failed"}
+	for name, tc := range map[string]struct {
+		a, b, want Stats
+	}{
+		"both": {a, b, Stats{T: 3, Steps: 9, Rejected: 1, Factorizations: 3, MinDT: 0.05, MaxDT: 0.4,
+			NegativeMass: -1e-8, Solver: "ilu", Fallbacks: 3, Fallback: "mg failed"}},
+		"second without steps": {a, Stats{T: 1}, Stats{T: 1, Steps: 4, Rejected: 1, Factorizations: 2,
+			MinDT: 0.1, MaxDT: 0.4, NegativeMass: -1e-9, Solver: "mg", Fallbacks: 1, Fallback: "mg failed"}},
+		"first without fallback": {Stats{}, b, Stats{T: 3, Steps: 5, Factorizations: 1, MinDT: 0.05,
+			MaxDT: 0.3, NegativeMass: -1e-8, Solver: "ilu", Fallbacks: 2, Fallback: "ilu failed"}},
+	} {
+		if got := tc.a.Then(tc.b); got != tc.want {
+			t.Errorf("%s: got %+v, want %+v", name, got, tc.want)
+		}
+	}
+}

@@ -340,26 +340,3 @@ func sameScenario(a, b *scenario.Scenario) error {
 	}
 	return errors.New("they differ")
 }
-
-// addStats returns the statistics of two consecutive parts of a run.
-func addStats(a, b solver.Stats) solver.Stats {
-	s := solver.Stats{T: b.T, Steps: a.Steps + b.Steps, Rejected: a.Rejected + b.Rejected,
-		Factorizations: a.Factorizations + b.Factorizations,
-		NegativeMass:   math.Min(a.NegativeMass, b.NegativeMass), Solver: b.Solver,
-		Fallbacks: a.Fallbacks + b.Fallbacks, Fallback: a.Fallback}
-	if s.Solver == "" {
-		s.Solver = a.Solver
-	}
-	if s.Fallback == "" {
-		s.Fallback = b.Fallback
-	}
-	switch {
-	case a.Steps == 0:
-		s.MinDT, s.MaxDT = b.MinDT, b.MaxDT
-	case b.Steps == 0:
-		s.MinDT, s.MaxDT = a.MinDT, a.MaxDT
-	default:
-		s.MinDT, s.MaxDT = math.Min(a.MinDT, b.MinDT), math.Max(a.MaxDT, b.MaxDT)
-	}
-	return s
-}

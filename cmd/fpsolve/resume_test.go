@@ -360,27 +360,3 @@ func TestCheckpointRate(t *testing.T) {
 		t.Errorf("version 1 decoded P %v, Rate %v", got.P, got.Rate)
 	}
 }
-
-// TestAddStats: the statistics of a resumed run add up its parts: counts
-// summed, step range widened (a part without steps leaves it alone), the
-// last part's solver, and the first fallback's description.
-func TestAddStats(t *testing.T) {
-	a := solver.Stats{T: 1, Steps: 4, Rejected: 1, Factorizations: 2, MinDT: 0.1, MaxDT: 0.4, NegativeMass: -1e-9,
-		Solver: "mg", Fallbacks: 1, Fallback: "mg failed"}
-	b := solver.Stats{T: 3, Steps: 5, Factorizations: 1, MinDT: 0.05, MaxDT: 0.3, NegativeMass: -1e-8,
-		Solver: "ilu", Fallbacks: 2, Fallback: "ilu failed"}
-	for name, tc := range map[string]struct {
-		a, b, want solver.Stats
-	}{
-		"both": {a, b, solver.Stats{T: 3, Steps: 9, Rejected: 1, Factorizations: 3, MinDT: 0.05, MaxDT: 0.4,
-			NegativeMass: -1e-8, Solver: "ilu", Fallbacks: 3, Fallback: "mg failed"}},
-		"second without steps": {a, solver.Stats{T: 1}, solver.Stats{T: 1, Steps: 4, Rejected: 1, Factorizations: 2,
-			MinDT: 0.1, MaxDT: 0.4, NegativeMass: -1e-9, Solver: "mg", Fallbacks: 1, Fallback: "mg failed"}},
-		"first without fallback": {solver.Stats{}, b, solver.Stats{T: 3, Steps: 5, Factorizations: 1, MinDT: 0.05,
-			MaxDT: 0.3, NegativeMass: -1e-8, Solver: "ilu", Fallbacks: 2, Fallback: "ilu failed"}},
-	} {
-		if got := addStats(tc.a, tc.b); got != tc.want {
-			t.Errorf("%s: got %+v, want %+v", name, got, tc.want)
-		}
-	}
-}

@@ -221,7 +221,7 @@ func (o *options) evolve(ctx context.Context, m *scenario.Model, ck *checkpoint,
 			Times: times, Labels: labels, Fields: densities, Cells: g.Len()}
 		if state != nil {
 			c.Started, c.T, c.DT, c.P, c.Prev, c.PrevDT, c.Rate = true, state.T, state.DT, state.P, state.Prev, state.PrevDT, state.Rate
-			c.Stats = addStats(prior, state.Stats)
+			c.Stats = prior.Then(state.Stats)
 		}
 		return writeCheckpoint(m, c)
 	}
@@ -268,7 +268,7 @@ func (o *options) evolve(ctx context.Context, m *scenario.Model, ck *checkpoint,
 		// Before the outputs, which take a while for long runs.
 		saveErr = save()
 	}
-	stats = addStats(prior, stats)
+	stats = prior.Then(stats)
 	res.Stats = map[string]any{
 		"t": stats.T, "steps": stats.Steps, "rejected": stats.Rejected, "factorizations": stats.Factorizations,
 		"min_dt": stats.MinDT, "max_dt": stats.MaxDT, "negative_mass": stats.NegativeMass,
