@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/james-bowman/sparse"
 
@@ -505,7 +506,7 @@ func (e *evolver) solver(c float64) (linear.Solver, error) {
 		// stencil instead of a band of 2·N_x entries per cell; steps it
 		// cannot solve fall back to the exact elimination (or, for a
 		// generator that is not Markov, to the automatic direct choice),
-		// multigrid to diagonal ILU first.
+		// multigrid to constant interpolation and diagonal ILU first.
 		set, why := e.iterative(c)
 		build := func(set linear.Settings) (linear.Solver, error) {
 			if e.shifts != nil {
@@ -513,44 +514,25 @@ func (e *evolver) solver(c float64) (linear.Solver, error) {
 			}
 			return linear.New(shifted(e.a, c), set)
 		}
-		var it linear.Solver
-		if it, err = build(set); err == nil {
-			f := &fallbackSolver{primary: it, make: exact, why: why, then: "exact elimination", failed: e.failed}
-			if set.Method == linear.Multigrid {
-				// Multigrid can stall on strongly convective steps (a
-				// 400² flat-sharp run fell back to elimination at
-				// c·max|Aᵢᵢ| ≈ 80–160: 3 GB and 80 s in all). Multigrid
-				// with constant interpolation, whose coarse matrices keep
-				// the fine one's signs, converges on the steps of the
-				// 400×320 flat-sharp sgd-local run where linear
-				// interpolation diverges, and diagonal ILU converges
-				// there too, so both come before elimination.
-				dilu := func() (linear.Solver, error) {
-					ilu := set
-					ilu.Method, ilu.MaxIter, ilu.Stall, ilu.Aggregate = linear.BiCGSTAB, iluFallbackIter, 0, false
-					dilu, err := build(ilu)
-					if err != nil {
-						return exact()
-					}
-					return &fallbackSolver{primary: dilu, make: exact, why: "diagonal ILU", then: "exact elimination", failed: e.failed}, nil
-				}
-				f.then, f.make = "diagonal ILU, then exact elimination", dilu
-				if !set.Aggregate {
-					f.then = "constant interpolation, diagonal ILU, then exact elimination"
-					f.make = func() (linear.Solver, error) {
-						// Steps this large or larger start with constant
-						// interpolation from now on.
-						e.aggregateFrom = math.Min(e.aggregateFrom, c)
-						agg := set
-						agg.Aggregate = true
-						mg, err := build(agg)
-						if err != nil {
-							return dilu()
-						}
-						return &fallbackSolver{primary: mg, make: dilu, why: "constant interpolation", then: "diagonal ILU, then exact elimination", failed: e.failed}, nil
-					}
-				}
+		// Multigrid can stall on strongly convective steps (a 400²
+		// flat-sharp run fell back to elimination at c·max|Aᵢᵢ| ≈ 80–160:
+		// 3 GB and 80 s in all). Multigrid with constant interpolation,
+		// whose coarse matrices keep the fine one's signs, converges on
+		// the steps of the flat-sharp sgd-local runs where linear
+		// interpolation diverges, and diagonal ILU converges on many, so
+		// both come before elimination.
+		stages := []stage{{set, why}}
+		if set.Method == linear.Multigrid {
+			if !set.Aggregate {
+				agg := set
+				agg.Aggregate = true
+				stages = append(stages, stage{agg, "constant interpolation"})
 			}
+			ilu := set
+			ilu.Method, ilu.MaxIter, ilu.Stall, ilu.Aggregate = linear.BiCGSTAB, iluFallbackIter, 0, false
+			stages = append(stages, stage{ilu, "diagonal ILU"})
+		}
+		if f, ferr := e.chain(c, stages, build, exact); ferr == nil {
 			s = f
 		}
 	}
@@ -826,6 +808,47 @@ func (e *evolver) maxDiag() float64 {
 		}
 	}
 	return e.diagMax
+}
+
+// stage is one solver of a fallback chain: its settings, and why it is
+// used (the choice's reason for the first stage, a short name for the
+// others).
+type stage struct {
+	set linear.Settings
+	why string
+}
+
+// chain returns the solver of stages[0] (an error if it cannot be
+// built), which on its first failure hands its step size to the next
+// stage that can be built and last to exact. A multigrid with linear
+// interpolation that fails makes steps of c and larger start with
+// constant interpolation (see iterative).
+func (e *evolver) chain(c float64, stages []stage, build func(linear.Settings) (linear.Solver, error), exact func() (linear.Solver, error)) (linear.Solver, error) {
+	primary, err := build(stages[0].set)
+	if err != nil {
+		return nil, err
+	}
+	rest := stages[1:]
+	then := "exact elimination"
+	if len(rest) > 0 {
+		names := make([]string, len(rest))
+		for i, st := range rest {
+			names[i] = st.why
+		}
+		then = strings.Join(names, ", ") + ", then " + then
+	}
+	return &fallbackSolver{primary: primary, why: stages[0].why, then: then, failed: e.failed,
+		make: func() (linear.Solver, error) {
+			if set := stages[0].set; set.Method == linear.Multigrid && !set.Aggregate {
+				e.aggregateFrom = math.Min(e.aggregateFrom, c)
+			}
+			for i := range rest {
+				if f, err := e.chain(c, rest[i:], build, exact); err == nil {
+					return f, nil
+				}
+			}
+			return exact()
+		}}, nil
 }
 
 // cacheSolvers is the number of step sizes whose solvers a run keeps.
