@@ -376,11 +376,6 @@ func (s *bicgstab) SolveTol(x, b []float64, tol float64) error {
 				// grow the residual.
 				return &NotConvergedError{Method: s.Name(), Iter: iter, Residual: s.op.residual(r, b, x) / bn, Tol: tol}
 			}
-			if rn <= mark/2 {
-				mark, markIter = rn, iter
-			} else if s.stall > 0 && iter-markIter >= s.stall && rn > target {
-				return &NotConvergedError{Method: s.Name(), Iter: iter, Residual: s.op.residual(r, b, x) / bn, Tol: tol, Stalled: true}
-			}
 			if rn <= target {
 				// Confirm with the true residual; continue from it if the
 				// recurrence has drifted.
@@ -388,6 +383,11 @@ func (s *bicgstab) SolveTol(x, b []float64, tol float64) error {
 				exact = true
 				restart = true
 				break
+			}
+			if rn <= mark/2 {
+				mark, markIter = rn, iter
+			} else if s.stall > 0 && iter-markIter >= s.stall {
+				return &NotConvergedError{Method: s.Name(), Iter: iter, Residual: s.op.residual(r, b, x) / bn, Tol: tol, Stalled: true}
 			}
 			if omega == 0 {
 				restart = true

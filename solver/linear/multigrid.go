@@ -91,9 +91,8 @@ func newMultigridShifted(sh *Shifts, c float64, aggregate bool) (*multigrid, err
 		next = combine(i1, a1, -c)
 	}
 	if aggregate || !next.positiveDiagonal() {
-		// As in coarsen: aggregate this level.
-		pw.constant()
-		next = galerkin(sh.form(c), pw)
+		// Aggregated, as coarsen would: from the formed matrix.
+		next = coarsen(sh.form(c), pw, true)
 	}
 	return below(a, sm, pw, next, aggregate)
 }
@@ -136,17 +135,15 @@ func (mg *multigrid) extend(st *stencil) error {
 // interpolation of a strongly convective level can give a coarse operator
 // with a non-positive diagonal, on which the smoother diverges: such a
 // level is aggregated instead (constant interpolation, which keeps the
-// sign structure).
+// sign structure), as every level is with aggregate.
 func coarsen(m *stencil, pw *prolongation, aggregate bool) *stencil {
-	if aggregate {
-		pw.constant()
+	if !aggregate {
+		if next := galerkin(m, pw); next.positiveDiagonal() {
+			return next
+		}
 	}
-	next := galerkin(m, pw)
-	if !next.positiveDiagonal() {
-		pw.constant()
-		next = galerkin(m, pw)
-	}
-	return next
+	pw.constant()
+	return galerkin(m, pw)
 }
 
 // setCoarsest sets up the solver of the coarsest level st: symmetric
