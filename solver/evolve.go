@@ -133,9 +133,10 @@ type Stats struct {
 	NegativeMass   float64 // most negative Σ min(P, 0)·V seen (≤ 0)
 	Solver         string  // linear solver used
 	// Fallbacks counts the failures of iterative solvers, after each of
-	// which its fallback (diagonal ILU, then the exact elimination) solved
-	// that step size; Fallback describes the first: the failure and the
-	// solver that took over ("" when there was none).
+	// which its fallback (multigrid with constant interpolation, diagonal
+	// ILU, then the exact elimination) solved that step size; Fallback
+	// describes the first: the failure and the solver that took over (""
+	// when there was none).
 	Fallbacks int
 	Fallback  string
 }
